@@ -1,0 +1,131 @@
+"""The Ninja API at /api/v1/: authentication, the error envelope and the routers of every app.
+
+Authentication: a per-organisation API token (``Authorization: Bearer sonae_…``) or the browser session (with
+CSRF). Either way the handler sees ``request.auth`` as an :class:`~sonae.core.actors.Actor`.
+Errors always use one envelope: ``{"code": "<machine code>", "message": "<Japanese message>"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from sonae.core import policy
+from sonae.core.actors import Actor
+from sonae.core.errors import DomainError
+from sonae.core.middleware import _has_totp
+from sonae.core.selectors import memberships_for
+from sonae.core.services import api_token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "組織ごとのAPIトークン（Authorization: Bearer sonae_…）"
+
+    def authenticate(self, request, token):
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            return None
+        return Actor.from_token(api_token)
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session of a signed-in user acting for their active organisation."""
+
+    openapi_description = "ログイン中のブラウザセッション（CSRFトークンが必要）"
+
+    def __init__(self):
+        from django.conf import settings
+
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if policy.requires_mfa(user) and not _has_totp(user):
+            return None
+        membership = getattr(request, "membership", None)
+        if not membership:
+            first = memberships_for(user).first()
+            if first is None:
+                return None
+            membership = first
+        return Actor.from_membership(membership)
+
+
+api = NinjaAPI(
+    title="Sonae API",
+    version="1",
+    description="医療関連サービス事業者向けサイバー保険制度・インシデント対応プラットフォーム「備え（Sonae）」のAPI。"
+    "エラーは常に {\"code\": 機械可読コード（英語）, \"message\": 日本語メッセージ} の形式で返します。",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def envelope(request, status: int, code: str, message: str, **extra):
+    body = {"code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return envelope(request, exc.status, exc.code, exc.message, field=exc.field)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    fields = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        fields.append({"field": ".".join(loc), "type": err.get("type", "")})
+    return envelope(request, 422, "invalid_input", "入力内容に誤りがあります。項目を確認してください。", errors=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return envelope(request, 401, "unauthenticated", "認証が必要です。APIトークンまたはログインを確認してください。")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return envelope(request, 404, "not_found", "指定されたデータが見つかりません。")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}
+    messages = {
+        403: "この操作を行う権限がありません。",
+        404: "指定されたデータが見つかりません。",
+        429: "リクエストが多すぎます。しばらくしてから再度お試しください。",
+    }
+    return envelope(
+        request, exc.status_code, codes.get(exc.status_code, "error"), messages.get(exc.status_code, str(exc.message))
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    logger.exception("unhandled API error", exc_info=exc)
+    return envelope(request, 500, "server_error", "サーバーでエラーが発生しました。時間をおいて再度お試しください。")
+
+
+def _register_routers() -> None:
+    from .core import router as core_router
+
+    api.add_router("/", core_router)
+    from .rules import router as rules_router
+
+    api.add_router("/", rules_router)
+
+
+_register_routers()

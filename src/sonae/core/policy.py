@@ -1,0 +1,69 @@
+"""One place that answers "may this user do X (to this object)?".
+
+Actions are declared in ``POLICY`` as (organisation kinds allowed, minimum role). Object-level scoping (which
+rows a user sees at all) lives in the selectors; this module only answers capability questions. An action that
+is not declared is denied: an empty rule never means "allow".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Membership, Role
+
+ROLE_RANK = {Role.VIEWER: 0, Role.STAFF: 1, Role.ADMIN: 2}
+
+ALL_KINDS = frozenset({"provider", "agency", "insurer", "desk", "foundation", "hospital"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    kinds: frozenset[str]
+    min_role: str = Role.VIEWER
+
+
+POLICY: dict[str, Rule] = {
+    "dashboard.view": Rule(ALL_KINDS),
+    "organisation.view": Rule(ALL_KINDS),
+    "api_token.manage": Rule(ALL_KINDS, Role.ADMIN),
+    "member.manage": Rule(ALL_KINDS, Role.ADMIN),
+    "audit.view": Rule(frozenset({"agency", "insurer", "desk"}), Role.ADMIN),
+}
+
+
+def register(action: str, kinds, min_role: str = Role.VIEWER) -> None:
+    """Apps declare their actions at import time of their policy module (never from the database)."""
+    POLICY[action] = Rule(frozenset(kinds), min_role)
+
+
+def membership_allows(membership: Membership | None, action: str) -> bool:
+    """True when this membership's organisation kind and role satisfy the action's rule."""
+    if membership is None:
+        return False
+    rule = POLICY.get(action)
+    if rule is None or not rule.kinds:
+        return False
+    if membership.organisation.kind not in rule.kinds:
+        return False
+    return ROLE_RANK[Role(membership.role)] >= ROLE_RANK[Role(rule.min_role)]
+
+
+def user_may(user, action: str, organisation=None) -> bool:
+    """True when some membership of ``user`` (in ``organisation`` when given) allows ``action``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    memberships = Membership.objects.filter(user=user, organisation__is_active=True).select_related("organisation")
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    return any(membership_allows(m, action) for m in memberships)
+
+
+def requires_mfa(user) -> bool:
+    """Agency, insurer and desk members must enrol a TOTP device (DESIGN §1)."""
+    from django.conf import settings
+
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation__kind__in=settings.SONAE_MFA_REQUIRED_KINDS, organisation__is_active=True
+    ).exists()
