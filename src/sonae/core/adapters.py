@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
@@ -20,9 +22,9 @@ class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:
         from sonae.core.keyring import get_keyring
 
-        return get_keyring().encrypt_str(text, aad=self.AAD)
+        return base64.b64encode(get_keyring().encrypt(text.encode("utf-8"), self.AAD)).decode("ascii")
 
     def decrypt(self, encrypted_text: str) -> str:
         from sonae.core.keyring import get_keyring
 
-        return get_keyring().decrypt_str(encrypted_text, aad=self.AAD)
+        return get_keyring().decrypt(base64.b64decode(encrypted_text), self.AAD).decode("utf-8")
