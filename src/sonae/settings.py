@@ -117,9 +117,13 @@ INSTALLED_APPS = [
     "ninja",
     "sonae.core",
     "sonae.programme",
-    "sonae.duties",
+    "sonae.enrolment",
+    "sonae.selfcheck",
     "sonae.incidents",
+    "sonae.duties",
+    "sonae.victims",
     "sonae.claims",
+    "sonae.documents",
 ]
 if TESTING:
     INSTALLED_APPS.append("tests.testapp")

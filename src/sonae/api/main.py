@@ -119,13 +119,22 @@ def _server_error(request, exc):
     return envelope(request, 500, "server_error", "サーバーでエラーが発生しました。時間をおいて再度お試しください。")
 
 
-def _register_routers() -> None:
-    from .core import router as core_router
+# Apps that expose routes provide ``sonae/<app>/api.py`` with a ``router`` (schemas live with their app).
+APP_ROUTERS = ["programme", "enrolment", "selfcheck", "incidents", "duties", "victims", "claims", "hospitals", "rights"]
 
-    api.add_router("/", core_router)
+
+def _register_routers() -> None:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from .core import router as core_router
     from .rules import router as rules_router
 
+    api.add_router("/", core_router)
     api.add_router("/", rules_router)
+    for app in APP_ROUTERS:
+        if find_spec(f"sonae.{app}.api"):
+            api.add_router("/", import_module(f"sonae.{app}.api").router)
 
 
 _register_routers()
