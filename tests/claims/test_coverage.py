@@ -538,3 +538,13 @@ def test_every_reason_code_has_a_japanese_label():
 def test_coverage_module_imports_no_django():
     code = "import sys, sonae.claims.coverage; sys.exit(1 if any(m.startswith('django') for m in sys.modules) else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_part_and_item_labels_come_from_the_shared_vocabulary():
+    from sonae.claims.coverage import ITEM_LABELS, PART_LABELS, PARTS, item_label
+    from sonae.programme import coverage_items
+
+    assert PARTS == tuple(coverage_items.PARTS)
+    assert PART_LABELS == coverage_items.PARTS
+    assert item_label("litigation") == coverage_items.item_label("litigation") == ITEM_LABELS["litigation"]
+    assert item_label("no_such_item") == "no_such_item"

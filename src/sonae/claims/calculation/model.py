@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sonae.programme.coverage_items import PARTS as _PART_VOCABULARY
+
 CONTRACT_VERSION = 1
 
 # The parts of the policy (insurance-and-sector.md §2.4, §7): liability, response costs, optional business
-# interruption. Any other part name is invalid input.
-PARTS: tuple[str, ...] = ("liability", "costs", "business_interruption")
+# interruption — the shared vocabulary. Any other part name is invalid input.
+PARTS: tuple[str, ...] = tuple(_PART_VOCABULARY)
 
 # Reasons attached to one expense (calculation step 1), in the contract's order.
 EXPENSE_REASONS: tuple[str, ...] = ("not_covered", "no_consent", "no_prior_approval", "capped_per_person")

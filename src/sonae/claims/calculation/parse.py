@@ -14,9 +14,10 @@ from typing import Any
 
 from sonae.core.errors import InvalidInput
 
+from .labels import PART_LABELS
 from .model import PARTS, AlreadyPaid, ClaimInput, Expense, ItemTerms, PartTerms, Terms
 
-_PART_CHOICES = "liability（賠償責任）、costs（費用）、business_interruption（事業中断）"
+_PART_CHOICES = "、".join(f"{part}（{PART_LABELS[part]}）" for part in PARTS)
 _MISSING = object()
 
 
