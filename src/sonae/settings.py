@@ -92,7 +92,9 @@ SONAE_DATA_KEYS = _load_data_keys()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SONAE_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS and not PRODUCTION:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SONAE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("SONAE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 # --- applications -------------------------------------------------------------------------------------------
 
@@ -174,7 +176,9 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------------------------------
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -247,6 +251,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("SONAE_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -284,7 +291,9 @@ TASKS = {
 
 EMAIL_BACKEND = os.environ.get(
     "SONAE_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("SONAE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SONAE_EMAIL_PORT", "25"))

@@ -1,11 +1,10 @@
 """Root URLs. Each app's ``urls.py`` is mounted under its own prefix when the app has one."""
 
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.urls import include, path
 
 from sonae.api.main import api
+from sonae.core.modules import module_exists
 
 # (app, URL prefix). Apps add their pages by providing ``sonae/<app>/urls.py`` with an ``app_name``.
 APP_URLS = [
@@ -24,7 +23,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]
-urlpatterns += [path(prefix, include(f"sonae.{app}.urls")) for app, prefix in APP_URLS if find_spec(f"sonae.{app}.urls")]
+urlpatterns += [
+    path(prefix, include(f"sonae.{app}.urls"))
+    for app, prefix in APP_URLS
+    if module_exists(f"sonae.{app}.urls")
+]
 urlpatterns.append(path("", include("sonae.core.urls")))
 
 handler403 = "sonae.core.views.error_403"

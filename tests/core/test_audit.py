@@ -44,7 +44,9 @@ def test_verify_accepts_an_untouched_chain(user, org):
 def test_verify_names_the_row_altered_by_hand(user, org):
     _, second, _ = _three_events(user, org)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET action = %s WHERE id = %s", ["test.forged", second.pk])
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET action = %s WHERE id = %s", ["test.forged", second.pk]
+        )
     result = verify_chain()
     assert not result.ok
     assert result.broken_id == second.pk
@@ -81,7 +83,9 @@ def test_personal_data_access_requires_a_reason(user, org):
 
 
 def test_personal_data_access_records_the_reason_and_target(user, org):
-    event = audit_personal_data_access(actor=user, organisation=org, target=("victims.victim", "42"), reason="本人からの電話")
+    event = audit_personal_data_access(
+        actor=user, organisation=org, target=("victims.victim", "42"), reason="本人からの電話"
+    )
     assert event.action == "personal_data.viewed"
     assert (event.target_type, event.target_id, event.reason) == ("victims.victim", "42", "本人からの電話")
 

@@ -29,7 +29,14 @@ def test_api_tokens_are_managed_by_admins_only(role, allowed):
 
 @pytest.mark.parametrize(
     ("kind", "required"),
-    [("agency", True), ("insurer", True), ("desk", True), ("provider", False), ("foundation", False), ("hospital", False)],
+    [
+        ("agency", True),
+        ("insurer", True),
+        ("desk", True),
+        ("provider", False),
+        ("foundation", False),
+        ("hospital", False),
+    ],
 )
 def test_mfa_is_required_for_agency_insurer_and_desk(kind, required):
     assert policy.requires_mfa(_member(kind, "staff").user) is required

@@ -22,7 +22,12 @@ class MeOut(Schema):
     via: str
 
 
-@router.get("/me", response=MeOut, summary="認証中の主体", description="APIトークンまたはセッションの組織と権限を返します。")
+@router.get(
+    "/me",
+    response=MeOut,
+    summary="認証中の主体",
+    description="APIトークンまたはセッションの組織と権限を返します。",
+)
 def me(request):
     actor = request.auth
     org = actor.organisation

@@ -64,7 +64,7 @@ api = NinjaAPI(
     title="Sonae API",
     version="1",
     description="医療関連サービス事業者向けサイバー保険制度・インシデント対応プラットフォーム「備え（Sonae）」のAPI。"
-    "エラーは常に {\"code\": 機械可読コード（英語）, \"message\": 日本語メッセージ} の形式で返します。",
+    'エラーは常に {"code": 機械可読コード（英語）, "message": 日本語メッセージ} の形式で返します。',
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
@@ -87,12 +87,16 @@ def _validation_error(request, exc: ValidationError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         fields.append({"field": ".".join(loc), "type": err.get("type", "")})
-    return envelope(request, 422, "invalid_input", "入力内容に誤りがあります。項目を確認してください。", errors=fields)
+    return envelope(
+        request, 422, "invalid_input", "入力内容に誤りがあります。項目を確認してください。", errors=fields
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return envelope(request, 401, "unauthenticated", "認証が必要です。APIトークンまたはログインを確認してください。")
+    return envelope(
+        request, 401, "unauthenticated", "認証が必要です。APIトークンまたはログインを確認してください。"
+    )
 
 
 @api.exception_handler(Http404)
@@ -102,30 +106,52 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}
+    codes = {
+        400: "bad_request",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        429: "throttled",
+    }
     messages = {
         403: "この操作を行う権限がありません。",
         404: "指定されたデータが見つかりません。",
         429: "リクエストが多すぎます。しばらくしてから再度お試しください。",
     }
     return envelope(
-        request, exc.status_code, codes.get(exc.status_code, "error"), messages.get(exc.status_code, str(exc.message))
+        request,
+        exc.status_code,
+        codes.get(exc.status_code, "error"),
+        messages.get(exc.status_code, str(exc.message)),
     )
 
 
 @api.exception_handler(Exception)
 def _server_error(request, exc):
     logger.exception("unhandled API error", exc_info=exc)
-    return envelope(request, 500, "server_error", "サーバーでエラーが発生しました。時間をおいて再度お試しください。")
+    return envelope(
+        request, 500, "server_error", "サーバーでエラーが発生しました。時間をおいて再度お試しください。"
+    )
 
 
 # Apps that expose routes provide ``sonae/<app>/api.py`` with a ``router`` (schemas live with their app).
-APP_ROUTERS = ["programme", "enrolment", "selfcheck", "incidents", "duties", "victims", "claims", "hospitals", "rights"]
+APP_ROUTERS = [
+    "programme",
+    "enrolment",
+    "selfcheck",
+    "incidents",
+    "duties",
+    "victims",
+    "claims",
+    "hospitals",
+    "rights",
+]
 
 
 def _register_routers() -> None:
     from importlib import import_module
-    from importlib.util import find_spec
+
+    from sonae.core.modules import module_exists
 
     from .core import router as core_router
     from .rules import router as rules_router
@@ -133,7 +159,7 @@ def _register_routers() -> None:
     api.add_router("/", core_router)
     api.add_router("/", rules_router)
     for app in APP_ROUTERS:
-        if find_spec(f"sonae.{app}.api"):
+        if module_exists(f"sonae.{app}.api"):
             api.add_router("/", import_module(f"sonae.{app}.api").router)
 
 

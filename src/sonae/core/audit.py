@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.db import transaction
 from django.utils import timezone
@@ -127,7 +127,9 @@ def verify_chain(batch_size: int = 5000) -> ChainCheck:
             break
         for event in rows:
             if event.prev_hash != prev:
-                return ChainCheck(False, checked, event.pk, "prev_hash does not match the previous row's hash")
+                return ChainCheck(
+                    False, checked, event.pk, "prev_hash does not match the previous row's hash"
+                )
             if compute_hash(prev, event) != event.hash:
                 return ChainCheck(False, checked, event.pk, "content does not match its hash")
             prev = event.hash
@@ -135,7 +137,7 @@ def verify_chain(batch_size: int = 5000) -> ChainCheck:
             last_id = event.pk
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.last_hash != prev:
-        return ChainCheck(False, checked, head.last_event_id or None, "rows after the last valid row are missing")
+        return ChainCheck(
+            False, checked, head.last_event_id or None, "rows after the last valid row are missing"
+        )
     return ChainCheck(True, checked)
-
-

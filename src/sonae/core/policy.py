@@ -52,7 +52,9 @@ def user_may(user, action: str, organisation=None) -> bool:
     """True when some membership of ``user`` (in ``organisation`` when given) allows ``action``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    memberships = Membership.objects.filter(user=user, organisation__is_active=True).select_related("organisation")
+    memberships = Membership.objects.filter(user=user, organisation__is_active=True).select_related(
+        "organisation"
+    )
     if organisation is not None:
         memberships = memberships.filter(organisation=organisation)
     return any(membership_allows(m, action) for m in memberships)

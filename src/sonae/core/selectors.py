@@ -60,3 +60,11 @@ def notifications_for(user) -> QuerySet[Notification]:
 def audit_events_for(membership: Membership) -> QuerySet[AuditEvent]:
     """Audit events of the membership's own organisation."""
     return AuditEvent.objects.filter(organisation=membership.organisation).select_related("actor")
+
+
+def notification_get_for_user(user, pk) -> Notification:
+    """One of the user's own notifications; anyone else's is NotFound."""
+    try:
+        return notifications_for(user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -21,15 +21,21 @@ def hash_token(secret: str) -> str:
 
 
 @transaction.atomic
-def organisation_create(*, kind: str, name: str, code: str, created_by: User | None = None, **fields) -> Organisation:
+def organisation_create(
+    *, kind: str, name: str, code: str, created_by: User | None = None, **fields
+) -> Organisation:
     """Create an organisation (admin and demo use)."""
     org = Organisation.objects.create(kind=kind, name=name, code=code, **fields)
-    audit_record(action="organisation.created", actor=created_by, organisation=org, target=org, data={"kind": kind})
+    audit_record(
+        action="organisation.created", actor=created_by, organisation=org, target=org, data={"kind": kind}
+    )
     return org
 
 
 @transaction.atomic
-def membership_add(*, organisation: Organisation, user: User, role: str, added_by: User | None = None) -> Membership:
+def membership_add(
+    *, organisation: Organisation, user: User, role: str, added_by: User | None = None
+) -> Membership:
     if role not in Role.values:
         raise InvalidInput("権限は admin / staff / viewer のいずれかです。", field="role")
     membership, created = Membership.objects.get_or_create(
@@ -83,7 +89,9 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     with transaction.atomic(durable=True):
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="api_token.revoked", actor=actor.user, organisation=actor.organisation, target=token)
+        audit_record(
+            action="api_token.revoked", actor=actor.user, organisation=actor.organisation, target=token
+        )
     return token
 
 
@@ -104,6 +112,25 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     return token
 
 
-def notify(*, user: User, title: str, body: str = "", url: str = "", organisation: Organisation | None = None):
+def notify(
+    *, user: User, title: str, body: str = "", url: str = "", organisation: Organisation | None = None
+):
     """Add an in-app notification (callers send e-mail separately, after commit)."""
-    return Notification.objects.create(user=user, organisation=organisation, title=title[:200], body=body, url=url)
+    return Notification.objects.create(
+        user=user, organisation=organisation, title=title[:200], body=body, url=url
+    )
+
+
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the user's notifications as read (idempotent: the first read time is kept)."""
+    if notification.user_id != user.pk:
+        raise PermissionDenied()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark all of the user's unread notifications as read. Returns how many changed."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
