@@ -1,0 +1,1 @@
+"""Models used only by tests (installed when settings detect pytest)."""
