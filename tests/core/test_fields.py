@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import FieldError, ImproperlyConfigured, ValidationError
 from django.core.management import call_command
 from django.db import connection, models
+from django.forms import modelform_factory
 from django.test.utils import isolate_apps
 
 from sonae.core.crypto import DecryptionError, Keyring, add_key_json, generate_keyring_json, key_id_of
@@ -143,6 +144,16 @@ def test_deferred_encrypted_field_loads_and_decrypts_on_access():
     assert SecretNote.objects.defer("body").get(pk=note.pk).body == NAME
 
 
+def test_model_form_shows_and_saves_the_plaintext():
+    form_class = modelform_factory(SecretNote, fields=["body"])
+    note = _reload(_note())
+    assert form_class(instance=note).initial["body"] == NAME
+    form = form_class({"body": "フォーム入力"}, instance=note)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert _reload(note).body == "フォーム入力"
+
+
 def test_max_length_limits_the_plaintext():
     note = SecretNote(body="あ" * 201)
     with pytest.raises(ValidationError) as caught:
@@ -185,6 +196,14 @@ def test_blind_index_is_computed_from_its_source_on_save():
     field = SecretNote._meta.get_field("body_index")
     assert note.body_index == field.compute("HELLO")
     assert SecretNote.objects.filter(body_index=field.compute("HELLO")).get() == note
+
+
+def test_blind_index_follows_its_source_on_a_partial_save():
+    note = _note(body="old")
+    note.body = "new"
+    note.save(update_fields=["body"])
+    field = SecretNote._meta.get_field("body_index")
+    assert SecretNote.objects.get(body_index=field.compute("NEW")) == note
 
 
 def test_blind_index_is_null_when_the_source_is_empty():

@@ -58,6 +58,18 @@ class EncryptedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields:
+            # A blind index derived from other fields must follow them on partial saves too; its source is code,
+            # so which fields it reads is unknown: recompute every derived index.
+            derived = [
+                field.name
+                for field in self._meta.concrete_fields
+                if isinstance(field, BlindIndexField) and field.source is not None
+            ]
+            update_fields = {*update_fields, *derived}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
 
 class _EncryptedAttribute(DeferredAttribute):
     """Decrypts on first access and keeps the plaintext on the instance.
@@ -255,8 +267,8 @@ class BlindIndexField(models.CharField):
 
     ``domain`` separates indexes (``"victim.kana_birth"``, ``"victim.patient_id"``): equal text in two domains
     gives two different indexes. With ``source`` (a callable taking the instance and returning the normalised
-    value, a tuple of normalised parts, or None) the index is recomputed on every save; otherwise set it with
-    ``compute``. Query with ``filter(kana_index=field.compute(kana_key(kana), birth.isoformat()))``.
+    value, a tuple of normalised parts, or None) the index is recomputed on every save, partial saves of an
+    ``EncryptedModel`` included; otherwise set it with ``compute``. Query with ``filter(kana_index=field.compute(kana_key(kana), birth.isoformat()))``.
     """
 
     description = _("ブラインドインデックス")
