@@ -38,9 +38,8 @@ from sonae.core.crypto import DecryptionError, decode_record, encode_record
 from sonae.core.keyring import get_keyring
 
 ROW_KEY_FIELD = "row_key"
-INDEX_PART_SEPARATOR = (
-    "\x1f"  # ASCII unit separator: cannot occur in normalised text, so parts never run together
-)
+# ASCII unit separator between the parts of a blind index: absent from normalised text, so parts never run together.
+INDEX_PART_SEPARATOR = "\x1f"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
