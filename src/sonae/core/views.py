@@ -1,0 +1,188 @@
+"""Core pages: dashboards, organisation switcher, API tokens, notifications, organisation settings, errors.
+
+Views are thin: they find the acting membership (``request.membership`` / ``request.actor``, set by
+``ActiveMembershipMiddleware``), ask the policy, call one selector or service and render. Objects of another
+organisation are looked up through the selectors, which answer NotFound → 404.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .errors import InvalidInput, NotFound
+from .forms import ApiTokenCreateForm
+from .middleware import ACTIVE_ORG_SESSION_KEY
+
+
+def _actor_for(request: HttpRequest, action: str):
+    """The request's actor when its membership allows ``action``; otherwise 403."""
+    actor = request.actor
+    if not actor or not actor.may(action):
+        raise PermissionDenied
+    return actor
+
+
+def _first_url(*names: str) -> str | None:
+    """URL of the first name that reverses (pages of apps that may not be built yet)."""
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("core:dashboard")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The active organisation's dashboard (one template per kind), or an explanation when there is none."""
+    membership = request.membership
+    if not membership:
+        return render(request, "core/no_membership.html")
+    _actor_for(request, "dashboard.view")
+    kind = membership.organisation.kind
+    context = {
+        "recent_notifications": selectors.notifications_for(request.user).filter(read_at__isnull=True)[:5],
+        "incident_report_url": _first_url("incidents:report", "incidents:create"),
+        "incidents_url": _first_url("incidents:list", "incidents:index"),
+    }
+    return render(request, f"core/dashboard_{kind}.html", context)
+
+
+@login_required
+@require_POST
+def switch_org(request: HttpRequest) -> HttpResponse:
+    """Act for another of the user's organisations. An organisation the user does not belong to is 404."""
+    try:
+        membership = selectors.membership_get_for_user(request.user, request.POST.get("organisation"))
+    except NotFound:
+        raise Http404 from None
+    request.session[ACTIVE_ORG_SESSION_KEY] = membership.organisation_id
+    messages.info(
+        request,
+        f"{membership.organisation.name}（{membership.organisation.get_kind_display()}）に切り替えました。",
+    )
+    return redirect("core:dashboard")
+
+
+@login_required
+@require_GET
+def org_settings(request: HttpRequest) -> HttpResponse:
+    """The active organisation: its details, its members, and links to account and API settings."""
+    actor = _actor_for(request, "organisation.view")
+    return render(
+        request,
+        "core/settings.html",
+        {
+            "members": selectors.members_of(request.membership),
+            "may_manage_tokens": actor.may("api_token.manage"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """List the organisation's API tokens and create one (org admins only). The secret is shown once."""
+    actor = _actor_for(request, "api_token.manage")
+    form = ApiTokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                actor=actor, name=form.cleaned_data["name"], role=form.cleaned_data["role"]
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            # Rendered, not redirected: the secret exists only in this response and must not be cached.
+            response = render(request, "core/api_token_created.html", {"token": token, "secret": secret})
+            add_never_cache_headers(response)
+            return response
+    tokens = selectors.api_tokens_for(request.membership).select_related("created_by")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/api_tokens.html", {"tokens": tokens, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor_for(request, "api_token.manage")
+    try:
+        token = selectors.api_token_get_for(request.membership, pk)
+    except NotFound:
+        raise Http404 from None
+    if token.is_active:
+        services.api_token_revoke(actor=actor, token=token)
+        messages.success(request, f"APIトークン「{token.name}」を無効にしました。")
+    return redirect("core:api_tokens")
+
+
+@login_required
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's in-app notifications, newest first, 30 a page."""
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page, "notifications": page.object_list})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notification = selectors.notification_get_for_user(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    services.notification_mark_read(user=request.user, notification=notification)
+    if request.htmx:
+        return render(request, "core/notifications.html#notification", {"notification": notification})
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, f"{count}件のお知らせを既読にしました。")
+    return redirect("core:notifications")
+
+
+# --- error pages ----------------------------------------------------------------------------------------------
+# Rendered without the request context: no context processor runs, so an error page never fails because the
+# database, the session or the user is what failed.
+
+
+def _error_context(request: HttpRequest | None = None) -> dict:
+    return {"desk_phone": settings.SONAE_DESK_PHONE}
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    html = loader.render_to_string("errors/403.html", _error_context(request))
+    return HttpResponse(html, status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    html = loader.render_to_string("errors/404.html", _error_context(request))
+    return HttpResponse(html, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    html = loader.render_to_string("errors/500.html", _error_context())
+    return HttpResponseServerError(html)

@@ -1,0 +1,98 @@
+"""Shared fixtures: users of each organisation kind, with and without a TOTP device.
+
+Each ``<kind>_user`` fixture is a ``User`` with one staff membership in a new organisation of that kind
+(``<kind>_admin``: an admin membership). Agency, insurer and desk users come ``_with_totp`` (ready to use) or
+without (the two-factor gate redirects them to enrolment). Log a user in with ``client.force_login(user)``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD, enrol_totp, member
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def make_member(db):
+    """``make_member(kind="provider", role="staff", **org_fields) -> Membership`` (and with ``totp=True``)."""
+
+    def make(kind: str = "provider", role: str = "staff", *, totp: bool = False, **org_fields):
+        membership = member(kind, role, **org_fields)
+        if totp:
+            enrol_totp(membership.user)
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def user_without_membership(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def provider_user(make_member):
+    return make_member("provider").user
+
+
+@pytest.fixture
+def provider_admin(make_member):
+    return make_member("provider", "admin").user
+
+
+@pytest.fixture
+def provider_viewer(make_member):
+    return make_member("provider", "viewer").user
+
+
+@pytest.fixture
+def agency_user(make_member):
+    """Agency staff without a TOTP device: everything redirects to enrolment."""
+    return make_member("agency").user
+
+
+@pytest.fixture
+def agency_user_with_totp(make_member):
+    return make_member("agency", totp=True).user
+
+
+@pytest.fixture
+def agency_admin_with_totp(make_member):
+    return make_member("agency", "admin", totp=True).user
+
+
+@pytest.fixture
+def insurer_user_with_totp(make_member):
+    return make_member("insurer", totp=True).user
+
+
+@pytest.fixture
+def desk_user_with_totp(make_member):
+    return make_member("desk", totp=True).user
+
+
+@pytest.fixture
+def foundation_user(make_member):
+    return make_member("foundation").user
+
+
+@pytest.fixture
+def hospital_user(make_member):
+    return make_member("hospital").user
+
+
+@pytest.fixture
+def user_of_kind(make_member):
+    """``user_of_kind(kind, role="staff")``: a ready-to-use user of any kind (TOTP enrolled where required)."""
+
+    def make(kind: str, role: str = "staff"):
+        return make_member(kind, role, totp=kind in {"agency", "insurer", "desk"}).user
+
+    return make
