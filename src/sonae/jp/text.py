@@ -50,10 +50,10 @@ def kana_key(text: str) -> str:
     (ッ ャ ュ ョ ァ …: キヨウ is not キョウ), the long vowel mark ー, voiced/semi-voiced marks (バ is not ハ).
     Examples: "やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ" and "ヤマダ・タロウ" all give "ヤマダタロウ".
     """
-    # NFKC again after upper-casing: a few Greek capitals come out of upper() decomposed, and a key must be
-    # stable under a second application.
-    katakana = unicodedata.normalize("NFKC", to_katakana(normalize(text)).upper())
-    return _KEY_DROP.sub("", katakana)
+    katakana = to_katakana(normalize(text)).upper()
+    # NFKC once more, last: removing a space can join a letter to a combining mark (A + " ́" from NFKC of ´), and
+    # upper() leaves a few Greek capitals decomposed; a key must not change when it is keyed again.
+    return unicodedata.normalize("NFKC", _KEY_DROP.sub("", katakana))
 
 
 def is_kana(text: str) -> bool:
