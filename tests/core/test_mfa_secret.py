@@ -22,5 +22,6 @@ def test_totp_secret_is_stored_encrypted_and_still_validates():
     assert decrypt(stored.data["secret"]) == secret
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
-    counter = list(yield_hotp_counters_from_time())[1]
+    counters = list(yield_hotp_counters_from_time())
+    counter = counters[len(counters) // 2]
     assert validate_totp_code(secret, format_hotp_value(hotp_value(secret, counter)))
