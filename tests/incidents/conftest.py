@@ -1,0 +1,84 @@
+"""Fixtures of the incident desk tests: one organisation of each kind with a staff user, as ``Actor``s too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+
+from sonae.core.actors import Actor
+from sonae.core.models import Membership, User
+from sonae.jp.calendar import TOKYO
+from tests.factories import enrol_totp, member
+
+
+def jst(y, mo, d, h=0, mi=0, s=0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, tzinfo=TOKYO)
+
+
+def actor_of(user: User) -> Actor:
+    return Actor.from_membership(Membership.objects.select_related("organisation").get(user=user))
+
+
+@dataclass
+class World:
+    provider: Membership
+    provider_b: Membership
+    desk: Membership
+    agency: Membership
+    insurer: Membership
+    foundation: Membership
+    hospital: Membership
+    hospital_b: Membership
+
+    def actor(self, name: str) -> Actor:
+        return Actor.from_membership(getattr(self, name))
+
+    def user(self, name: str) -> User:
+        return getattr(self, name).user
+
+
+@pytest.fixture
+def world(db, settings) -> World:
+    settings.SONAE_SITE_URL = "https://sonae.example.jp"
+    w = World(
+        provider=member(
+            "provider", name="株式会社さくら臨床検査", name_kana="サクラリンショウケンサ", code="sakura"
+        ),
+        provider_b=member(
+            "provider", name="あおば患者搬送株式会社", name_kana="アオバカンジャハンソウ", code="aoba"
+        ),
+        desk=member("desk", name="サイバー事故対応デスク", code="desk"),
+        agency=member("agency", code="agency"),
+        insurer=member("insurer", code="insurer"),
+        foundation=member("foundation", code="foundation"),
+        hospital=member("hospital", name="みなと総合病院", code="minato"),
+        hospital_b=member("hospital", name="かわせ記念病院", code="kawase"),
+    )
+    for name in ("desk", "agency", "insurer"):
+        enrol_totp(w.user(name))
+    return w
+
+
+@pytest.fixture
+def report(world):
+    """``report(**overrides) -> Incident``: a web report by provider A (ransomware, hospital data)."""
+    from sonae.incidents.services import incident_report
+
+    def make(**overrides):
+        kwargs = dict(
+            actor=world.actor("provider"),
+            channel="web",
+            provider=world.provider.organisation,
+            symptoms=["ransom_message"],
+            title="検査システムが暗号化された",
+            data_items=["name", "test_results"],
+            persons_estimate=5000,
+            data_owner="entrusted",
+            entrusting_hospital=world.hospital.organisation,
+        )
+        kwargs.update(overrides)
+        return incident_report(**kwargs)
+
+    return make
