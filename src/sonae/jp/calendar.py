@@ -134,7 +134,10 @@ class BusinessCalendar:
 
     def is_business_time(self, instant: datetime) -> bool:
         local = to_tokyo(instant)
-        return self.is_business_day(local.date()) and self.opens_at <= local.timetz().replace(tzinfo=None) < self.closes_at
+        return (
+            self.is_business_day(local.date())
+            and self.opens_at <= local.timetz().replace(tzinfo=None) < self.closes_at
+        )
 
     def next_business_start(self, instant: datetime) -> datetime:
         """When handling of something received at ``instant`` starts.
