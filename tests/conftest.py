@@ -96,3 +96,13 @@ def user_of_kind(make_member):
         return make_member(kind, role, totp=kind in {"agency", "insurer", "desk"}).user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and TOTP replay marks live in the cache: never let them leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
