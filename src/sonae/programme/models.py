@@ -42,7 +42,9 @@ class ProgrammeYear(models.Model):
         verbose_name_plural = _("制度年度")
         ordering = ["-period_start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")), name="period_order")
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F("period_start")), name="period_order"
+            )
         ]
 
     def __str__(self) -> str:

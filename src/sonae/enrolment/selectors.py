@@ -1,0 +1,248 @@
+"""Every read of enrolment data, scoped by the acting party (an ``Actor``).
+
+Providers see their own organisation's quotes, applications and policies; the agency sees the whole programme;
+the insurer and the desk see policies; the foundation sees the roster (and anonymous statistics, ``stats``).
+An object outside the actor's scope is ``NotFound`` (404), never a hint that it exists.
+
+Other apps rely on three names here: ``policy_in_force``, ``provider_ids_by_policy_number``, ``policies_for``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from sonae.core.actors import Actor
+from sonae.core.errors import NotEligible, NotFound
+from sonae.core.models import Organisation
+from sonae.jp.wareki import format_date_ja
+
+from .models import (
+    Application,
+    Certification,
+    Deposit,
+    DepositImport,
+    Policy,
+    Quote,
+    RosterEntry,
+    RosterImport,
+)
+from .rules import normalise_corporate_number
+
+PROGRAMME_WIDE = {"agency"}
+
+
+def _get(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+# --- roster --------------------------------------------------------------------------------------------------
+
+
+def roster_entries_for(actor: Actor | None) -> QuerySet[RosterEntry]:
+    if actor is None or not actor.may("enrolment.roster.view"):
+        return RosterEntry.objects.none()
+    return RosterEntry.objects.prefetch_related("certifications")
+
+
+def roster_entry_get(actor: Actor | None, pk) -> RosterEntry:
+    return _get(roster_entries_for(actor), pk)
+
+
+def roster_imports_for(actor: Actor | None) -> QuerySet[RosterImport]:
+    """Uploads of the actor's own organisation (another organisation's pending file is none of its business)."""
+    if actor is None or not actor.may("enrolment.roster.manage"):
+        return RosterImport.objects.none()
+    return RosterImport.objects.filter(organisation=actor.organisation)
+
+
+def roster_import_get(actor: Actor | None, pk) -> RosterImport:
+    return _get(roster_imports_for(actor), pk)
+
+
+def roster_entry_for_organisation(organisation: Organisation) -> RosterEntry | None:
+    """The roster entry linked to an organisation, or found by its corporate number."""
+    entry = RosterEntry.objects.filter(organisation=organisation).first()
+    if entry is None and organisation.corporate_number:
+        entry = RosterEntry.objects.filter(corporate_number=organisation.corporate_number).first()
+    return entry
+
+
+def certifications_valid_on(entry: RosterEntry, day: date) -> list[Certification]:
+    return list(entry.certifications.filter(certified_from__lte=day, valid_until__gte=day))
+
+
+def eligibility(organisation: Organisation, day: date) -> tuple[RosterEntry, list[Certification]]:
+    """The roster entry and its certifications valid on ``day`` (the cover start date).
+
+    Eligibility = at least one certification valid on the cover start date (issue 5; DESIGN §4). Raises NotEligible
+    with the reason in Japanese otherwise.
+    """
+    entry = roster_entry_for_organisation(organisation)
+    if entry is None:
+        number = f"（法人番号 {organisation.corporate_number}）" if organisation.corporate_number else ""
+        raise NotEligible(
+            f"{organisation.name}{number}は医療関連サービスマークの認定事業者名簿に登録されていないため、"
+            "この制度には加入できません。認定を受けている場合は振興会の名簿登録をご確認ください。"
+        )
+    valid = certifications_valid_on(entry, day)
+    if not valid:
+        last = entry.certifications.order_by("-valid_until").first()
+        detail = (
+            f"（最新の認定の有効期限: {format_date_ja(last.valid_until)}）"
+            if last
+            else "（認定の登録がありません）"
+        )
+        raise NotEligible(
+            f"保険始期の{format_date_ja(day)}時点で有効な医療関連サービスマークの認定がないため、加入できません{detail}。"
+        )
+    return entry, valid
+
+
+def security_score_for(organisation: Organisation) -> int | None:
+    """The latest security self-check score, when the self-check app provides one (else None: entered by hand)."""
+    try:
+        from sonae.selfcheck.selectors import latest_score
+    except ImportError:
+        return None
+    score = latest_score(organisation)
+    if score is None:
+        return None
+    for attribute in ("score", "total"):
+        if hasattr(score, attribute):
+            score = getattr(score, attribute)
+            break
+    try:
+        return int(score)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- quotes and applications -----------------------------------------------------------------------------------
+
+
+def _own_or_all(actor: Actor | None, action: str, queryset: QuerySet) -> QuerySet:
+    if actor is None or not actor.may(action):
+        return queryset.none()
+    if actor.kind in PROGRAMME_WIDE:
+        return queryset
+    return queryset.filter(organisation=actor.organisation)
+
+
+def quotes_for(actor: Actor | None) -> QuerySet[Quote]:
+    qs = Quote.objects.select_related("programme_year", "organisation", "roster_entry")
+    return _own_or_all(actor, "enrolment.quote.view", qs)
+
+
+def quote_get(actor: Actor | None, pk) -> Quote:
+    return _get(quotes_for(actor), pk)
+
+
+def applications_for(actor: Actor | None) -> QuerySet[Application]:
+    qs = Application.objects.select_related("quote", "programme_year", "organisation").prefetch_related(
+        Prefetch("deposits", queryset=Deposit.objects.order_by("deposited_on"))
+    )
+    return _own_or_all(actor, "enrolment.application.view", qs)
+
+
+def application_get(actor: Actor | None, pk) -> Application:
+    return _get(applications_for(actor), pk)
+
+
+def provider_organisations_for(actor: Actor | None) -> QuerySet[Organisation]:
+    """Providers the actor may quote for: its own organisation, or (agency) every provider."""
+    if actor is None or not actor.may("enrolment.quote.create"):
+        return Organisation.objects.none()
+    if actor.kind in PROGRAMME_WIDE:
+        return Organisation.objects.filter(kind="provider", is_active=True)
+    return Organisation.objects.filter(pk=actor.organisation.pk)
+
+
+# --- payments --------------------------------------------------------------------------------------------------
+
+
+def deposits_for(actor: Actor | None) -> QuerySet[Deposit]:
+    if actor is None or not actor.may("enrolment.payment.view"):
+        return Deposit.objects.none()
+    return Deposit.objects.select_related("application", "application__organisation")
+
+
+def deposit_get(actor: Actor | None, pk) -> Deposit:
+    return _get(deposits_for(actor), pk)
+
+
+def deposit_imports_for(actor: Actor | None) -> QuerySet[DepositImport]:
+    if actor is None or not actor.may("enrolment.payment.view"):
+        return DepositImport.objects.none()
+    return DepositImport.objects.all()
+
+
+def unpaid_applications(actor: Actor | None) -> list[Application]:
+    """Submitted or accepted applications still waiting for money: unpaid, partly paid, or over-paid with the
+    excess not yet resolved (partial and over-payment are never treated as paid)."""
+    apps = applications_for(actor).filter(
+        status__in=[Application.Status.SUBMITTED, Application.Status.ACCEPTED], policy__isnull=True
+    )
+    return [
+        a
+        for a in apps
+        if a.payment_status in ("unpaid", "partial")
+        or (a.payment_status == "overpaid" and not a.overpayment_note)
+    ]
+
+
+# --- policies --------------------------------------------------------------------------------------------------
+
+POLICY_READERS = {"agency", "insurer", "desk"}
+
+
+def policies_for(actor: Actor | None) -> QuerySet[Policy]:
+    """Policies the actor may read: its own (provider) or all (agency, insurer, desk)."""
+    qs = Policy.objects.select_related("organisation", "programme_year", "application")
+    if actor is None or not actor.may("enrolment.policy.view"):
+        return qs.none()
+    if actor.kind in POLICY_READERS:
+        return qs
+    return qs.filter(organisation=actor.organisation)
+
+
+def policy_get(actor: Actor | None, pk) -> Policy:
+    return _get(policies_for(actor), pk)
+
+
+def policy_in_force(organisation: Organisation, instant: datetime) -> Policy | None:
+    """The organisation's policy covering ``instant``: cover_start ≤ instant < cover_end, not cancelled by then.
+
+    Cover begins exactly at the start instant (2025-10-01 16:00:00 JST; 15:59:59 is not covered).
+    """
+    return (
+        Policy.objects.filter(organisation=organisation, cover_start__lte=instant, cover_end__gt=instant)
+        .filter(Q(cancel_effective_at__isnull=True) | Q(cancel_effective_at__gt=instant))
+        .select_related("programme_year")
+        .order_by("-cover_start")
+        .first()
+    )
+
+
+def policy_number_key(text: str) -> str:
+    """A policy number as typed (full-width, lower case, spaces or other dashes) reduced to letters and digits."""
+    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", text or "").upper())
+
+
+def provider_ids_by_policy_number(text: str) -> list[int]:
+    """Ids of the provider organisations holding a policy with this number (as a caller reads it out)."""
+    key = policy_number_key(text)
+    if not key:
+        return []
+    return sorted(set(Policy.objects.filter(number_key=key).values_list("organisation_id", flat=True)))
+
+
+def organisation_by_corporate_number(text: str) -> Organisation | None:
+    number = normalise_corporate_number(text)
+    return Organisation.objects.filter(kind="provider", corporate_number=number).first() if number else None
