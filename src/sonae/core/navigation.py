@@ -61,6 +61,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     "desk": (
         DASHBOARD,
         _e("受付キュー", "incidents:queue", "incidents:intake_queue"),
+        _e("電話受付", "incidents:intake"),
         _e("案件", "incidents:list", "incidents:index"),
         _e("ベンダー", "incidents:vendors", "incidents:vendor_list"),
     ),

@@ -254,6 +254,13 @@ def provider_search(actor: Actor | None, text: str, *, limit: int = 20) -> list[
     return found
 
 
+def provider_for_intake(actor: Actor | None, pk: int) -> Organisation | None:
+    """One active provider by id, for the desk's intake form (None when there is no such provider)."""
+    if actor is None or not actor.may("incident.intake"):
+        raise PermissionDenied()
+    return Organisation.objects.filter(pk=pk, kind=OrganisationKind.PROVIDER, is_active=True).first()
+
+
 def _provider_ids_by_policy_number(text: str) -> list[int]:
     # Enrolment is built separately; use its look-up when present.
     try:

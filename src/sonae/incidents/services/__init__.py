@@ -4,10 +4,12 @@ audited, side effects after commit). Split by sub-domain; import from here."""
 from .evidence import (
     EvidenceFile,
     check_evidence_file,
+    check_evidence_size,
     evidence_download,
     evidence_upload,
     max_evidence_bytes,
 )
+from .exports import timeline_pdf_export
 from .intake import (
     incident_mark_first_response,
     incident_report,
@@ -36,6 +38,7 @@ __all__ = [
     "EvidenceFile",
     "call_add",
     "check_evidence_file",
+    "check_evidence_size",
     "emails_suppressed",
     "evidence_download",
     "evidence_upload",
@@ -60,6 +63,7 @@ __all__ = [
     "task_create",
     "task_reminders_send",
     "task_update",
+    "timeline_pdf_export",
     "vendor_create",
     "vendor_dispatch",
     "vendor_update",

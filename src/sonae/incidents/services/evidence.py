@@ -93,17 +93,22 @@ def _clean_name(name: str) -> str:
     return name[:200] or "evidence"
 
 
-def check_evidence_file(name: str, data: bytes) -> str:
-    """The content type of an acceptable file; InvalidInput (field ``file``) with a Japanese reason otherwise."""
+def check_evidence_size(size: int) -> None:
+    """InvalidInput (field ``file``) for an empty file or one over the limit; callable before reading an upload."""
     limit = max_evidence_bytes()
-    if not data:
+    if size <= 0:
         raise InvalidInput("空のファイルはアップロードできません。", field="file")
-    if len(data) > limit:
+    if size > limit:
         raise InvalidInput(
-            f"ファイルが大きすぎます（上限 {_human_size(limit)}、選択したファイル {_human_size(len(data))}）。"
+            f"ファイルが大きすぎます（上限 {_human_size(limit)}、選択したファイル {_human_size(size)}）。"
             "分割するか、デスクにご相談ください。",
             field="file",
         )
+
+
+def check_evidence_file(name: str, data: bytes) -> str:
+    """The content type of an acceptable file; InvalidInput (field ``file``) with a Japanese reason otherwise."""
+    check_evidence_size(len(data))
     extension = os.path.splitext(name)[1].lower()
     if extension not in ALLOWED_TYPES:
         shown = extension or "拡張子なし"
