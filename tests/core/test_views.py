@@ -69,6 +69,7 @@ def test_provider_dashboard_explains_its_empty_state_and_shows_the_desk_phone(
     assert "インシデントが報告されると、ここに対応状況が表示されます。" in html
     assert 'href="tel:0120-123-456"' in html
     assert "まずご連絡ください" in html
+    assert "インシデントを報告する" in html
 
 
 def test_user_without_membership_is_told_the_account_is_not_attached(client, user_without_membership):
