@@ -243,3 +243,16 @@ def test_symptoms_do_not_offer_the_report_to_a_hospital_user(client, hospital_us
     monkeypatch.setattr(views, "reverse_or_none", lambda name: "/incidents/report/")
     client.force_login(hospital_user)
     assert "?symptom=" not in client.get(reverse("selfcheck:symptoms")).content.decode()
+
+
+def test_provider_dashboard_shows_the_risk_panel(signed_in, actor):
+    services.self_check_submit(actor=actor, answers=answers_with(q03="not_implemented"))
+    page = signed_in.get(reverse("core:dashboard")).content.decode()
+    assert "96" in page and "おおむね実施" in page
+    assert "サイバーBCPをまだ作成していません" in page
+    assert reverse("selfcheck:check") in page
+
+
+def test_hospital_dashboard_has_no_risk_panel(client, hospital_user):
+    client.force_login(hospital_user)
+    assert "対応が必要なこと" not in client.get(reverse("core:dashboard")).content.decode()
