@@ -56,7 +56,8 @@ def plans_from_terms(terms: Mapping | None) -> tuple[PlanLimits, ...]:
         liability, costs = _limit(plan, "liability"), _limit(plan, "costs")
         if not code or liability is None or costs is None:
             continue
-        label = str(plan.get("label") or plan.get("name") or f"プラン{code}")
+        # A short label reads well in tables and sentences; the programme file's ``name`` spells out the limits.
+        label = str(plan.get("label") or f"プラン{code}")
         plans.append(PlanLimits(code, label, liability, costs))
     return tuple(plans) or FLYER_PLANS
 
