@@ -82,3 +82,36 @@ def report(world):
         return incident_report(**kwargs)
 
     return make
+
+
+@pytest.fixture
+def client_for(world):
+    """``client_for("desk") -> Client`` logged in as that world user."""
+    from django.test import Client
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.force_login(world.user(name))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_for(world):
+    """``token_for("provider") -> "sonae_…"``: an API token secret of that world organisation."""
+    from sonae.core.models import ApiToken
+    from sonae.core.services import TOKEN_PREFIX, hash_token
+
+    def make(name: str, role: str = "staff") -> str:
+        secret = f"{TOKEN_PREFIX}test-{name}-{role}-secret"
+        ApiToken.objects.create(
+            organisation=getattr(world, name).organisation,
+            name=f"{name} token",
+            prefix=secret[6:14],
+            token_hash=hash_token(secret),
+            role=role,
+        )
+        return secret
+
+    return make

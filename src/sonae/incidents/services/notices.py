@@ -179,14 +179,14 @@ def hospital_notice_acknowledge(*, actor: Actor, notice: HospitalNotice) -> Hosp
     """A user of the addressed hospital confirms receipt: the time is recorded and shown on the case, the timeline
     says so and the provider (and the desk) are told."""
     require(actor, "hospital_notice.acknowledge")
-    if notice.hospital_id != actor.organisation.pk or notice.sent_at is None:
-        raise NotFound()
     if actor.user is None:
         raise PermissionDenied("受領確認はログインした医療機関の担当者が行います。")
     with transaction.atomic():
         notice = (
             HospitalNotice.objects.select_for_update().select_related("incident__provider").get(pk=notice.pk)
         )
+        if notice.hospital_id != actor.organisation.pk or notice.sent_at is None:
+            raise NotFound()
         if notice.acknowledged_at is not None:
             raise IllegalTransition("この通知は受領確認済みです。")
         notice.acknowledged_at = timezone.now()
