@@ -9,7 +9,7 @@ import pytest
 from sonae.core.actors import Actor
 from sonae.core.models import Membership, Organisation, User
 from sonae.enrolment.models import Certification, RosterEntry
-from sonae.enrolment.rules import with_check_digit
+from sonae.enrolment.rules import prefecture_of, with_check_digit
 from sonae.jp.calendar import TOKYO
 from sonae.programme.services import programme_year_load_file, shipped_year_file
 
@@ -42,7 +42,7 @@ def roster_entry(
         name=name,
         name_kana=kana,
         address=address,
-        prefecture="東京都",
+        prefecture=prefecture_of(address),
         organisation=organisation,
     )
     for business, valid_from, valid_until in certs:

@@ -114,6 +114,8 @@ def security_score_for(organisation: Organisation) -> int | None:
     score = latest_score(organisation)
     if score is None:
         return None
+    if isinstance(score, tuple | list):  # (score, band, taken_at)
+        score = score[0] if score else None
     for attribute in ("score", "total"):
         if hasattr(score, attribute):
             score = getattr(score, attribute)

@@ -243,7 +243,9 @@ def deposit_unmatch(*, actor: Actor, deposit: Deposit, reason: str) -> Deposit:
     if not reason:
         raise InvalidInput("取消しの理由を入力してください。", field="reason")
     with transaction.atomic():
-        locked = Deposit.objects.select_for_update(of=("self",)).select_related("application").get(pk=deposit.pk)
+        locked = (
+            Deposit.objects.select_for_update(of=("self",)).select_related("application").get(pk=deposit.pk)
+        )
         if locked.status != Deposit.Status.MATCHED:
             raise IllegalTransition("消込済みの入金ではありません。")
         if hasattr(locked.application, "policy"):
