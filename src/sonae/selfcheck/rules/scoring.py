@@ -48,7 +48,7 @@ class Band:
     low: int  # inclusive
     high: int  # inclusive
     message: str
-    level: str  # a UI tone: success / info / warning / danger
+    level: str  # a UI tone (Bootstrap contextual name): success / primary / warning / danger
 
 
 # §5.1 bands: 100 = entry level achieved; 70–99 mostly done with some gaps; 50–69 noticeable gaps; ≤49 an incident
@@ -70,7 +70,7 @@ BANDS: tuple[Band, ...] = (
         99,
         "対策はおおむねできていますが、まだ抜けている所があります。下の助言を参考に、"
         "できていない項目から順に埋めていきましょう。",
-        "info",
+        "primary",
     ),
     Band(
         "gaps",

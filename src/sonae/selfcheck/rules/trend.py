@@ -65,7 +65,7 @@ def trend_chart(
 ) -> TrendChart:
     """Coordinates for the history chart, oldest check on the left."""
     ordered = sorted(history, key=lambda item: item[0])
-    left, right, top, bottom = margin, width - margin // 2, margin // 2, height - margin
+    left, right, top, bottom = margin, width - margin, margin // 2, height - margin
     low = MIN_SCORE if any(score < 0 for _, score in ordered) else 0
     span_y = MAX_SCORE - low
 
