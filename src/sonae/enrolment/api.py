@@ -1,0 +1,317 @@
+"""API of enrolment: quotes and applications of the provider's own organisation (read and create), policies (read).
+
+``request.auth`` is the acting ``Actor``. Reads go through the scoped selectors (another organisation's record is
+404); writes go through the services (a missing permission is 403; business rules raise the domain errors — e.g.
+``not_eligible``, ``deadline_passed`` — in the shared envelope).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Router, Schema, Status
+
+from sonae.core.errors import NotFound
+from sonae.core.models import Organisation
+from sonae.programme.businesses import business_label
+from sonae.programme.selectors import programme_year_get, terms_for, windows_open_at
+
+from . import selectors, services
+from .models import Application, Policy, Quote
+
+router = Router(tags=["加入手続（見積・加入依頼・契約）"])
+
+
+class StepOut(Schema):
+    code: str
+    label: str
+    factor: str
+    amount: str
+
+
+class PremiumOut(Schema):
+    plan: str
+    premium: int = Field(..., description="払込保険料（円）。中途加入は月割")
+    annual_premium: int
+    months: int | None
+    sales_band: str
+    business_code: str
+    business_factor: str
+    plan_factor: str
+    security_discount: str
+    group_discount: str
+    rounding: str
+    steps: list[StepOut]
+
+
+class QuoteOut(Schema):
+    id: int
+    number: str
+    programme_year: str
+    organisation_id: int
+    company_name: str
+    corporate_number: str
+    business_codes: list[str]
+    business_labels: list[str]
+    joining: str
+    cover_start: datetime
+    cover_end: datetime
+    valid_until: date
+    annual_sales: int
+    records_held: int
+    employees: int
+    security_score: int | None
+    security_score_source: str
+    incidents_5y: int
+    status: str
+    premiums: dict[str, PremiumOut]
+    terms_version: str
+    issued_at: datetime
+
+
+class QuoteIn(Schema):
+    programme_year: str = Field(..., description="年度コード（例: 2025）")
+    annual_sales: int = Field(..., ge=0, description="直近会計年度の売上高（税込・円）")
+    records_held: int = Field(..., ge=0, description="保有する個人データの人数")
+    employees: int = Field(..., ge=0)
+    plans: list[str] = Field(..., min_length=1, description='見積もるプラン（例: ["A", "B"]）')
+    business_codes: list[str] | None = Field(
+        None, description="認定業務コード。省略時は名簿の有効な認定業務すべて"
+    )
+    security_score: int | None = Field(
+        None, description="セルフチェック未実施のときの自己診断点数（−25〜100）"
+    )
+    incidents_5y: int = Field(0, ge=0)
+    organisation_id: int | None = Field(None, description="代理店が代理で見積もるときの事業者ID")
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    quote_id: int
+    organisation_id: int
+    programme_year: str
+    plan: str
+    premium: int
+    status: str
+    past_incidents: bool
+    past_incidents_detail: str
+    known_circumstances: bool
+    known_circumstances_detail: str
+    consent: bool
+    representative_name: str
+    representative_title: str
+    payer_kana: str
+    deadline: date
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    return_reason: str
+    payment_status: str
+    paid_total: int
+
+
+class ApplicationIn(Schema):
+    quote_id: int
+    plan: str
+
+
+class ApplicationUpdateIn(Schema):
+    past_incidents: bool | None = None
+    past_incidents_detail: str | None = None
+    known_circumstances: bool | None = None
+    known_circumstances_detail: str | None = None
+    consent: bool | None = None
+    representative_name: str | None = None
+    representative_title: str | None = None
+    payer_kana: str | None = None
+
+
+class PolicyOut(Schema):
+    id: int
+    number: str
+    organisation_id: int
+    programme_year: str
+    plan: str
+    joining: str
+    insured_name: str
+    corporate_number: str
+    business_codes: list[str]
+    cover_start: datetime
+    cover_end: datetime
+    status: str
+    cancel_effective_at: datetime | None
+    liability_limit: int
+    costs_limit: int
+
+
+class WindowOut(Schema):
+    programme_year: str
+    name: str
+    joining: str
+    cover_start: datetime
+    cover_end: datetime
+    quote_deadline: date
+    application_deadline: date
+    months: int | None
+    notice: str
+
+
+def _quote_out(q: Quote) -> dict:
+    return {
+        "id": q.pk,
+        "number": q.number,
+        "programme_year": q.programme_year.code,
+        "organisation_id": q.organisation_id,
+        "company_name": q.company_name,
+        "corporate_number": q.corporate_number,
+        "business_codes": q.business_codes,
+        "business_labels": [business_label(c) for c in q.business_codes],
+        "joining": q.joining,
+        "cover_start": q.cover_start,
+        "cover_end": q.cover_end,
+        "valid_until": q.valid_until,
+        "annual_sales": q.annual_sales,
+        "records_held": q.records_held,
+        "employees": q.employees,
+        "security_score": q.security_score,
+        "security_score_source": q.security_score_source,
+        "incidents_5y": q.incidents_5y,
+        "status": q.status,
+        "premiums": q.premiums,
+        "terms_version": q.terms_version,
+        "issued_at": q.issued_at,
+    }
+
+
+def _application_out(a: Application) -> dict:
+    fields = {name: getattr(a, name) for name in ApplicationOut.model_fields if hasattr(a, name)}
+    return {
+        **fields,
+        "quote_id": a.quote_id,
+        "organisation_id": a.organisation_id,
+        "programme_year": a.programme_year.code,
+        "deadline": a.deadline,
+    }
+
+
+def _policy_out(p: Policy) -> dict:
+    plan = terms_for(p.programme_year).plan(p.plan)
+    return {
+        "id": p.pk,
+        "number": p.number,
+        "organisation_id": p.organisation_id,
+        "programme_year": p.programme_year.code,
+        "plan": p.plan,
+        "joining": p.joining,
+        "insured_name": p.insured_name,
+        "corporate_number": p.corporate_number,
+        "business_codes": p.business_codes,
+        "cover_start": p.cover_start,
+        "cover_end": p.cover_end,
+        "status": p.status,
+        "cancel_effective_at": p.cancel_effective_at,
+        "liability_limit": plan.liability_limit,
+        "costs_limit": plan.costs_limit,
+    }
+
+
+@router.get("/enrolment/windows", response=list[WindowOut], summary="いま加入できる年度と締切")
+def windows(request):
+    from django.utils import timezone
+
+    return [
+        {
+            "programme_year": year.code,
+            "name": year.name,
+            "joining": w.joining,
+            "cover_start": w.cover_start,
+            "cover_end": w.cover_end,
+            "quote_deadline": w.quote_deadline,
+            "application_deadline": w.application_deadline,
+            "months": w.months,
+            "notice": terms_for(year).notice,
+        }
+        for year, w in windows_open_at(timezone.now())
+    ]
+
+
+@router.get("/enrolment/quotes", response=list[QuoteOut], summary="見積の一覧")
+def quote_list(request):
+    return [_quote_out(q) for q in selectors.quotes_for(request.auth)]
+
+
+@router.get("/enrolment/quotes/{quote_id}", response=QuoteOut, summary="見積")
+def quote_detail(request, quote_id: int):
+    return _quote_out(selectors.quote_get(request.auth, quote_id))
+
+
+@router.post("/enrolment/quotes", response={201: QuoteOut}, summary="見積を作成する（保険料を計算）")
+def quote_create(request, payload: QuoteIn):
+    actor = request.auth
+    if payload.organisation_id is None or payload.organisation_id == actor.organisation.pk:
+        organisation = actor.organisation
+    else:
+        try:
+            organisation = selectors.provider_organisations_for(actor).get(pk=payload.organisation_id)
+        except (Organisation.DoesNotExist, ValueError):
+            raise NotFound() from None
+    quote = services.quote_create(
+        actor=actor,
+        organisation=organisation,
+        year=programme_year_get(payload.programme_year),
+        annual_sales=payload.annual_sales,
+        records_held=payload.records_held,
+        employees=payload.employees,
+        plans=payload.plans,
+        business_codes=payload.business_codes,
+        security_score=payload.security_score,
+        incidents_5y=payload.incidents_5y,
+    )
+    return Status(201, _quote_out(quote))
+
+
+@router.get("/enrolment/applications", response=list[ApplicationOut], summary="加入依頼の一覧")
+def application_list(request):
+    return [_application_out(a) for a in selectors.applications_for(request.auth)]
+
+
+@router.get("/enrolment/applications/{application_id}", response=ApplicationOut, summary="加入依頼")
+def application_detail(request, application_id: int):
+    return _application_out(selectors.application_get(request.auth, application_id))
+
+
+@router.post(
+    "/enrolment/applications", response={201: ApplicationOut}, summary="見積から加入依頼書を作成する"
+)
+def application_create(request, payload: ApplicationIn):
+    quote = selectors.quote_get(request.auth, payload.quote_id)
+    application = services.application_start(actor=request.auth, quote=quote, plan=payload.plan)
+    return Status(201, _application_out(application))
+
+
+@router.patch(
+    "/enrolment/applications/{application_id}", response=ApplicationOut, summary="加入依頼書を記入する"
+)
+def application_update(request, application_id: int, payload: ApplicationUpdateIn):
+    application = selectors.application_get(request.auth, application_id)
+    data = payload.model_dump(exclude_none=True)
+    application = services.application_update(actor=request.auth, application=application, data=data)
+    return _application_out(application)
+
+
+@router.post(
+    "/enrolment/applications/{application_id}/submit", response=ApplicationOut, summary="加入依頼書を提出する"
+)
+def application_submit(request, application_id: int):
+    application = selectors.application_get(request.auth, application_id)
+    return _application_out(services.application_submit(actor=request.auth, application=application))
+
+
+@router.get("/enrolment/policies", response=list[PolicyOut], summary="契約の一覧")
+def policy_list(request):
+    return [_policy_out(p) for p in selectors.policies_for(request.auth)]
+
+
+@router.get("/enrolment/policies/{policy_id}", response=PolicyOut, summary="契約")
+def policy_detail(request, policy_id: int):
+    return _policy_out(selectors.policy_get(request.auth, policy_id))
