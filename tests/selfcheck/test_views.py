@@ -256,3 +256,16 @@ def test_provider_dashboard_shows_the_risk_panel(signed_in, actor):
 def test_hospital_dashboard_has_no_risk_panel(client, hospital_user):
     client.force_login(hospital_user)
     assert "対応が必要なこと" not in client.get(reverse("core:dashboard")).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_vendor_checklist_form_saves_a_no_with_its_target_date(signed_in):
+    data = {"checked_on": "2026-08-01"}
+    for code, raw in checklist_answers(cyber_bcp="2027-01-31").items():
+        data[f"{code}__answer"] = raw["answer"]
+        data[f"{code}__target_date"] = raw.get("target_date", "")
+    response = signed_in.post(reverse("selfcheck:vendor_checklist_new"), data)
+    checklist = VendorChecklist.objects.get()
+    assert response["Location"] == reverse("selfcheck:vendor_checklist_detail", args=[checklist.pk])
+    assert checklist.answers["cyber_bcp"]["target_date"] == "2027-01-31"
+    assert checklist.no_count == 1

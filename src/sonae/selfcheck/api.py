@@ -157,7 +157,7 @@ def exposure(request, payload: ExposureIn):
             actor=request.auth, data_items=payload.data_items, persons=payload.persons, **options
         )
         return {**saved.result, "comparisons": saved.comparisons, "id": saved.pk}
-    estimate, comparisons, _ = services.exposure_compute(
+    estimate, comparisons, _ = selectors.exposure_compute(
         data_items=payload.data_items, persons=payload.persons, **options
     )
     return {

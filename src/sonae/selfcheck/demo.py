@@ -19,8 +19,8 @@ from sonae.jp.calendar import TOKYO
 from .models import BcpPlan, ExposureEstimate, SelfCheck, VendorChecklist
 from .rules import bcp as bcp_rules
 from .rules import vendor_checklist as vcl
-from .rules.exposure import estimate_exposure, estimate_to_dict, validate_inputs
-from .rules.plans import FLYER_PLANS, compare_with_plans, comparison_to_dict
+from .rules.exposure import estimate_to_dict
+from .rules.plans import comparison_to_dict
 from .rules.questions import QUESTIONS, QUESTIONS_VERSION
 from .rules.scoring import score_answers
 
@@ -89,11 +89,11 @@ def _estimate(org: Organisation, user: User | None) -> None:
     created_at = datetime(2026, 8, 25, 10, 30, tzinfo=TOKYO)
     if ExposureEstimate.objects.filter(organisation=org, created_at=created_at).exists():
         return
-    from sonae.selfcheck.selectors import plans_in_force
+    from sonae.selfcheck.selectors import exposure_compute
 
-    estimate = estimate_exposure(validate_inputs(data_items=["name", "birth_date", "patient_id", "test_results"],
-                                                 persons=5000))  # fmt: skip
-    plans, year = plans_in_force(created_at)
+    estimate, comparisons, year = exposure_compute(
+        data_items=["name", "birth_date", "patient_id", "test_results"], persons=5000, at=created_at
+    )
     ExposureEstimate.objects.create(
         organisation=org,
         created_at=created_at,
@@ -103,7 +103,7 @@ def _estimate(org: Organisation, user: User | None) -> None:
         damages=estimate.damages,
         costs_high=estimate.costs_high,
         result=estimate_to_dict(estimate),
-        comparisons=[comparison_to_dict(c) for c in compare_with_plans(estimate, plans or FLYER_PLANS)],
+        comparisons=[comparison_to_dict(c) for c in comparisons],
     )
 
 

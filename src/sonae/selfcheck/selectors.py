@@ -22,7 +22,8 @@ from sonae.jp.calendar import tokyo_date
 from .models import BcpPlan, ExposureEstimate, SelfCheck, VendorChecklist
 from .rules import bcp as bcp_rules
 from .rules import vendor_checklist as vcl
-from .rules.plans import PlanLimits, plans_from_terms
+from .rules.exposure import estimate_exposure, validate_inputs
+from .rules.plans import PlanLimits, compare_with_plans, plans_from_terms
 from .rules.scoring import BAND_BY_CODE, Band
 from .rules.trend import TrendChart, trend_chart
 
@@ -110,6 +111,16 @@ def plans_in_force(instant: datetime | None = None):
     year = programme_year_at(instant or timezone.now())
     plans: tuple[PlanLimits, ...] = plans_from_terms(year.terms if year is not None else None)
     return plans, year
+
+
+def exposure_compute(*, data_items, persons, at: datetime | None = None, **options):
+    """An estimate compared with the plans in force at ``at`` (now by default), without saving anything.
+
+    Returns (estimate, comparisons, programme year or None). Raises ``InvalidInput`` for bad inputs.
+    """
+    estimate = estimate_exposure(validate_inputs(data_items=data_items, persons=persons, **options))
+    plans, year = plans_in_force(at)
+    return estimate, compare_with_plans(estimate, plans), year
 
 
 def exposure_estimates_for(actor) -> QuerySet[ExposureEstimate]:

@@ -21,8 +21,8 @@ from .models import BcpPlan, ExposureEstimate, SelfCheck, VendorChecklist
 from .rules import bcp as bcp_rules
 from .rules import vendor_checklist as vcl
 from .rules.data_items import DATA_ITEM_LABELS
-from .rules.exposure import estimate_exposure, estimate_to_dict, validate_inputs
-from .rules.plans import compare_with_plans, comparison_to_dict
+from .rules.exposure import estimate_to_dict
+from .rules.plans import comparison_to_dict
 from .rules.questions import QUESTIONS_VERSION
 from .rules.scoring import score_answers
 
@@ -107,19 +107,12 @@ def vendor_checklist_exported(*, actor, checklist: VendorChecklist, fmt: str) ->
 # --- exposure estimate --------------------------------------------------------------------------------------------
 
 
-def exposure_compute(*, data_items, persons, **options):
-    """Compute an estimate and compare it with the plans in force now (no write). Returns
-    (estimate, comparisons, programme year)."""
-    inputs = validate_inputs(data_items=data_items, persons=persons, **options)
-    estimate = estimate_exposure(inputs)
-    plans, year = selectors.plans_in_force(timezone.now())
-    return estimate, compare_with_plans(estimate, plans), year
-
-
 def exposure_estimate_save(*, actor, data_items: Sequence[str], persons: int, **options) -> ExposureEstimate:
     """Compute and keep an exposure estimate for the actor's organisation (the dashboard shows the latest)."""
     _require(actor, "selfcheck.exposure.save")
-    estimate, comparisons, year = exposure_compute(data_items=data_items, persons=persons, **options)
+    estimate, comparisons, year = selectors.exposure_compute(
+        data_items=data_items, persons=persons, **options
+    )
     with transaction.atomic():
         saved = ExposureEstimate.objects.create(
             organisation=actor.organisation,

@@ -371,6 +371,7 @@ def bcp_edit(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404
     actor = _actor(request, "selfcheck.bcp.edit")
     plan = _plan_or_404(actor)
+    error = None
     if request.method == "POST":
         formset = section_formset(section, data=request.POST)
         if formset.is_valid():
@@ -378,7 +379,7 @@ def bcp_edit(request: HttpRequest, section: str) -> HttpResponse:
             try:
                 services.bcp_update_section(actor=actor, plan=plan, section=section, rows=rows)
             except errors.InvalidInput as exc:
-                formset._non_form_errors = formset.error_class([exc.message])
+                error = exc.message
             else:
                 messages.success(request, f"「{bcp_rules.SECTION_LABELS[section]}」を保存しました。")
                 return redirect("selfcheck:bcp")
@@ -387,7 +388,12 @@ def bcp_edit(request: HttpRequest, section: str) -> HttpResponse:
     return render(
         request,
         "selfcheck/bcp_edit.html",
-        {"formset": formset, "section": section, "section_label": bcp_rules.SECTION_LABELS[section]},
+        {
+            "formset": formset,
+            "error": error,
+            "section": section,
+            "section_label": bcp_rules.SECTION_LABELS[section],
+        },
     )
 
 
