@@ -10,16 +10,12 @@ from .evidence import (
     max_evidence_bytes,
 )
 from .exports import timeline_pdf_export
-from .intake import (
+from .intake import incident_report, next_reference, reference_year
+from .lifecycle import (
     incident_mark_first_response,
-    incident_report,
     incident_transition,
     incident_triage,
     incident_update_facts,
-    next_reference,
-    playbook_for,
-    playbook_seed,
-    reference_year,
 )
 from .notices import (
     hospital_notice_acknowledge,
@@ -30,6 +26,7 @@ from .notices import (
     notice_pdf,
 )
 from .notify import emails_suppressed
+from .playbooks import playbook_for, playbook_seed
 from .reminders import task_reminders_send
 from .vendors import vendor_create, vendor_dispatch, vendor_update
 from .work import call_add, note_add, task_assign, task_create, task_update

@@ -13,7 +13,7 @@ from sonae.incidents.models import Incident, Phase, Task, TimelineKind, Vendor, 
 from sonae.incidents.models.vendors import VENDOR_COVERAGE_ITEM
 
 from .common import audit_actor, case_url, require, require_case_access, timeline_add
-from .intake import incident_mark_first_response
+from .lifecycle import incident_mark_first_response
 from .notify import members_of, notify_users
 
 # Which stage of the flyer's flow a vendor's work belongs to.
@@ -42,7 +42,9 @@ def _clean_vendor(fields: dict) -> dict:
         unknown = [c for c in categories if c not in VendorCategory.values]
         if unknown or not categories:
             raise InvalidInput(
-                "対応分野を1つ以上選んでください（" + "、".join(VendorCategory.labels) + "）。",
+                "対応分野を1つ以上選んでください（"
+                + "、".join(str(label) for label in VendorCategory.labels)
+                + "）。",
                 field="categories",
             )
         cleaned["categories"] = categories

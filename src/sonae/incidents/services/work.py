@@ -16,7 +16,7 @@ from sonae.jp.wareki import format_date_ja
 from sonae.programme.coverage_items import ITEMS
 
 from .common import audit_actor, case_url, require, require_case_access, timeline_add
-from .intake import incident_mark_first_response
+from .lifecycle import incident_mark_first_response
 from .notify import notify_users
 
 NOTE_KINDS = (TimelineKind.NOTE, TimelineKind.DECISION)
