@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "sonae.duties",
     "sonae.victims",
     "sonae.claims",
+    "sonae.hospitals",
+    "sonae.rights",
     "sonae.documents",
 ]
 if TESTING:
