@@ -113,7 +113,7 @@ def _load_app_demo_data() -> None:
     """Later apps add their demo data through ``sonae.<app>.demo.load()`` when the module exists."""
     import importlib
 
-    for app in ("enrolment", "selfcheck", "incidents", "duties", "victims", "claims"):
+    for app in ("enrolment", "selfcheck", "incidents", "duties", "victims", "claims", "hospitals", "rights"):
         try:
             module = importlib.import_module(f"sonae.{app}.demo")
         except ModuleNotFoundError as exc:
