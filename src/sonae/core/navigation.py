@@ -45,6 +45,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     ),
     "agency": (
         DASHBOARD,
+        _e("加入状況", "enrolment:funnel"),
         _e("名簿", "enrolment:roster", "enrolment:roster_list"),
         _e("見積", "enrolment:quotes", "enrolment:quote_list"),
         _e("加入依頼", "enrolment:applications", "enrolment:application_list"),
@@ -57,6 +58,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
         _e("事前承認", "claims:approvals", "claims:approval_list"),
         _e("保険金請求", "claims:list", "claims:index"),
         _e("インシデント", "incidents:list", "incidents:index"),
+        _e("契約", "enrolment:policies"),
     ),
     "desk": (
         DASHBOARD,
