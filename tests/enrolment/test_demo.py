@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, monkeypatch):
+    """The core loader (organisations, users, years) with only this app's demo after it, so that another app's
+    demo cannot make these tests fail."""
+    from sonae.core.demo import loader
+    from sonae.enrolment import demo as enrolment_demo
+
+    monkeypatch.setattr(loader, "_load_app_demo_data", enrolment_demo.load)
     load_demo()
 
 
