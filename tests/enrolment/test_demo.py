@@ -24,8 +24,8 @@ def demo(db, monkeypatch):
 
 def test_demo_loads_the_terms_of_both_years(demo):
     assert dict(ProgrammeYear.objects.values_list("code", "terms_version")) == {
-        "2025": "2025.1",
-        "2026": "2026.1",
+        "2025": "2025.2",
+        "2026": "2026.2",
     }
 
 

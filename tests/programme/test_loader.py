@@ -18,7 +18,7 @@ def test_loading_a_year_file_stores_terms_and_version():
     year, status = programme_year_load(document=year_document("2025"))
     assert status == CREATED
     year.refresh_from_db()
-    assert year.terms_version == "2025.1"
+    assert year.terms_version == "2025.2"
     assert terms_for(year).plan("A").liability_limit == 100_000_000
     assert coverage_terms_for(year, "B")["costs"]["limit"] == 100_000_000
 
@@ -42,7 +42,7 @@ def test_loading_fills_a_year_created_with_dates_only():
     )
     year, status = programme_year_load(document=document)
     assert status == UPDATED
-    assert year.terms_version == "2025.1"
+    assert year.terms_version == "2025.2"
 
 
 def test_same_version_with_different_content_is_refused():
@@ -58,7 +58,7 @@ def test_a_new_version_updates_the_year():
     programme_year_load(document=year_document("2025"))
     changed = year_document("2025")
     changed["rating"]["group_discount"] = 0.1
-    changed["version"] = "2025.2"
+    changed["version"] = "2025.99"
     year, status = programme_year_load(document=changed)
     assert status == UPDATED
     assert str(terms_for(year).rating.group_discount) == "0.1"
