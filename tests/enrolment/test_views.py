@@ -260,3 +260,20 @@ def test_certificate_is_the_holders_only(
     login(client, aoba_actor)
     assert client.get(f"/enrolment/policies/{policy.pk}/").status_code == 404
     assert client.get(f"/enrolment/policies/{policy.pk}/certificate/").status_code == 404
+
+
+def test_dashboard_panels_render_for_their_kinds(
+    rf, in_time, year_2025, sakura, sakura_actor, agency_actor, sakura_entry
+):
+    from django.template.loader import render_to_string
+
+    quoted(sakura_actor, sakura, year_2025)
+    request = rf.get("/")
+    request.actor = sakura_actor
+    provider = render_to_string("enrolment/_provider_panel.html", {"request": request})
+    assert "見積から加入依頼書へ進んでください" in provider
+    assert render_to_string("enrolment/_agency_panel.html", {"request": request}).strip() == ""
+    request.actor = agency_actor
+    agency = render_to_string("enrolment/_agency_panel.html", {"request": request})
+    assert "期限超過 0件・期限間近 0件" in agency and "確認待ちの加入依頼 0件" in agency
+    assert render_to_string("enrolment/_provider_panel.html", {"request": request}).strip() == ""
