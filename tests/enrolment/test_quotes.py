@@ -132,3 +132,15 @@ def test_a_provider_viewer_cannot_quote(year_2025, sakura, sakura_entry):
     viewer = member(sakura, "viewer")
     with pytest.raises(PermissionDenied):
         quote_create(actor=viewer, organisation=sakura, year=year_2025, at=IN_TIME, **QUOTE_INPUT)
+
+
+@pytest.mark.parametrize(
+    ("returned", "expected"),
+    [((84, "mostly", None), 84), (None, None), (90, 90)],
+)
+def test_security_score_is_read_from_the_self_check_app(sakura, monkeypatch, returned, expected):
+    from sonae.enrolment.selectors import security_score_for
+    from sonae.selfcheck import selectors as selfcheck_selectors
+
+    monkeypatch.setattr(selfcheck_selectors, "latest_score", lambda org: returned)
+    assert security_score_for(sakura) == expected
