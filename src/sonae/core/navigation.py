@@ -41,6 +41,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
         _e("セルフチェック", "selfcheck:index", "selfcheck:list"),
         _e("見積・加入", "enrolment:index", "enrolment:quotes", "enrolment:quote_list"),
         _e("保険金請求", "claims:list", "claims:index"),
+        _e("委託元", "hospitals:links"),
         _e("設定", "core:settings"),
     ),
     "agency": (
@@ -74,8 +75,8 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     ),
     "hospital": (
         DASHBOARD,
-        _e("通知", "incidents:hospital_notices", "incidents:notices"),
-        _e("委託先", "incidents:contractors", "enrolment:contractors"),
+        _e("委託先", "hospitals:contractors", "hospitals:dashboard"),
+        _e("通知", "hospitals:notices", "incidents:hospital_notices"),
     ),
 }
 
