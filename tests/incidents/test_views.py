@@ -137,7 +137,7 @@ def test_agency_and_insurer_see_the_summary_without_caller_details(world, client
     for page in ("detail", "timeline", "tasks"):
         html = client.get(reverse(f"incidents:{page}", args=[incident.reference])).content.decode()
         assert incident.reference in html
-        assert "田中" not in html and "0312345678" not in html, page
+        assert "田中" not in html and "0312345678" not in html and "03-1234-5678" not in html, page
 
 
 @pytest.mark.parametrize("name", ["agency", "insurer"])
@@ -150,7 +150,8 @@ def test_agency_and_insurer_cannot_open_evidence(world, client_for, name):
 def test_desk_and_provider_see_the_caller(world, client_for, name):
     incident = _phone_incident(world)
     html = client_for(name).get(reverse("incidents:detail", args=[incident.reference])).content.decode()
-    assert "田中 一郎" in html and "0312345678" in html
+    assert "田中 一郎" in html and "03-1234-5678" in html
+    assert "約5,000人" in html
 
 
 def test_agency_timeline_pdf_is_a_pdf_without_caller(world, client_for):

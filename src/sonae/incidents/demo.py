@@ -3,6 +3,9 @@
 - ``INC-DEMO-0001``: ransomware at ``sakura-lab`` (lab testing), test results of about 5,000 patients entrusted
   by ``minato-hospital``; taken by phone at the desk, triaged, responding, forensics dispatched, a notice sent to
   the hospital and not yet acknowledged.
+
+The cases are received shortly before the demo is loaded: every action the services record happens "now", so
+recent receipt times keep each timeline in a believable order.
 - ``INC-DEMO-0002``: a bag lost by ``aoba-transport`` (patient transport) with ward and hospital-visit facts of
   about 30 patients of ``kawase-hospital``; reported on the web, triaged.
 - ``INC-DEMO-0003``: a fax with the diet orders of 2 patients sent to the wrong number by ``midori-food``
@@ -22,7 +25,8 @@ from sonae.core.actors import Actor
 from sonae.core.models import Membership, Organisation
 
 from . import services
-from .models import Incident, TaskStatus, Vendor
+from .models import Incident, PlaybookStep, PlaybookTemplate, TaskStatus, Vendor
+from .playbook_data import load_playbooks
 
 VENDORS = [
     (
@@ -71,7 +75,7 @@ def _ransomware(now, desk: Actor, vendors) -> None:
         return
     sakura = _actor("sakura-lab")
     minato = Organisation.objects.get(code="minato-hospital")
-    called_at = now - timedelta(days=2, hours=3)
+    called_at = now - timedelta(minutes=50)
     incident = services.incident_report(
         actor=desk,
         channel="phone",
@@ -113,7 +117,7 @@ def _ransomware(now, desk: Actor, vendors) -> None:
         direction="out",
         counterpart="株式会社さくら臨床検査 情報システム課",
         summary="切り離しの状況を確認。電源は入れたまま保全するよう依頼。",
-        called_at=called_at + timedelta(minutes=30),
+        called_at=called_at + timedelta(minutes=20),
     )
     _finish_tasks(sakura, incident, 2)
     notice = services.hospital_notice_create(actor=sakura, incident=incident)
@@ -130,7 +134,7 @@ def _lost_bag(now, desk: Actor) -> None:
         channel="web",
         provider=aoba.organisation,
         reference="INC-DEMO-0002",
-        received_at=now - timedelta(hours=20),
+        received_at=now - timedelta(minutes=30),
         title="搬送予定表の入ったかばんを紛失",
         description="乗務員が駅で搬送予定表（病棟・通院先を記載）の入ったかばんを置き忘れた。",
         symptoms=["lost_or_stolen"],
@@ -158,7 +162,7 @@ def _misdirected_fax(now, desk: Actor) -> None:
         channel="web",
         provider=midori.organisation,
         reference="INC-DEMO-0003",
-        received_at=now - timedelta(days=9),
+        received_at=now - timedelta(hours=3),
         title="食事箋のFAXを誤送信",
         description="患者2名分の食事箋（治療食の指示）を、病院の栄養科ではなく別の事業所にFAXした。",
         symptoms=["misdelivery"],
@@ -166,7 +170,7 @@ def _misdirected_fax(now, desk: Actor) -> None:
         persons_estimate=2,
         data_owner="entrusted",
         entrusting_hospital=minato,
-        discovered_at=now - timedelta(days=9, hours=1),
+        discovered_at=now - timedelta(hours=4),
     )
     services.incident_triage(actor=desk, incident=incident, symptoms=["misdelivery"])
     services.incident_transition(actor=desk, incident=incident, to_status="responding")
@@ -190,6 +194,8 @@ def load() -> None:
     """Create the demo vendors and cases that do not exist yet (after the core demo organisations)."""
     now = timezone.now()
     desk = _actor("cyber-desk")
+    # Normally seeded by migration 0002; a flushed database (transactional tests) has lost them.
+    load_playbooks(PlaybookTemplate, PlaybookStep)
     with services.emails_suppressed():
         vendors = _vendors(desk)
         _ransomware(now, desk, vendors)

@@ -153,6 +153,18 @@ class Incident(EncryptedModel):
         return self.entrusting_party_name
 
     @property
+    def caller_phone_display(self) -> str:
+        """The call-back number grouped for reading aloud (03-1234-5678); as stored when it cannot be grouped."""
+        from sonae.jp.formatting import format_phone
+
+        if not self.caller_phone:
+            return ""
+        try:
+            return format_phone(self.caller_phone)
+        except ValueError:
+            return self.caller_phone
+
+    @property
     def first_actions(self) -> tuple[str, ...]:
         return triage.first_actions(self.category, entrusted=self.is_entrusted)
 

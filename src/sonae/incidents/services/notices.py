@@ -129,7 +129,7 @@ def hospital_notice_send(*, actor: Actor, notice: HospitalNotice) -> HospitalNot
         )
     with transaction.atomic():
         notice = (
-            HospitalNotice.objects.select_for_update()
+            HospitalNotice.objects.select_for_update(of=("self",))
             .select_related("incident", "hospital")
             .get(pk=notice.pk)
         )
@@ -183,7 +183,9 @@ def hospital_notice_acknowledge(*, actor: Actor, notice: HospitalNotice) -> Hosp
         raise PermissionDenied("受領確認はログインした医療機関の担当者が行います。")
     with transaction.atomic():
         notice = (
-            HospitalNotice.objects.select_for_update().select_related("incident__provider").get(pk=notice.pk)
+            HospitalNotice.objects.select_for_update(of=("self",))
+            .select_related("incident__provider")
+            .get(pk=notice.pk)
         )
         if notice.hospital_id != actor.organisation.pk or notice.sent_at is None:
             raise NotFound()

@@ -144,7 +144,7 @@ def task_update(
     require_case_access(actor, task.incident)
     _check_task_fields(title, coverage_item, phase, status)
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("incident").get(pk=task.pk)
+        task = Task.objects.select_for_update(of=("self",)).select_related("incident").get(pk=task.pk)
         wanted = {
             "title": title.strip() if title is not None else None,
             "description": description.strip() if description is not None else None,
@@ -165,9 +165,14 @@ def task_update(
         if "status" in changed:
             task.completed_at = timezone.now() if task.status == TaskStatus.DONE else None
         task.save()
-        text = f"タスク「{task.title}」を更新しました: " + "、".join(_TASK_FIELD_LABELS[n] for n in changed)
-        if "status" in changed:
-            text += f"（状態: {task.get_status_display()}）"
+        if changed == ["status"]:
+            text = f"タスク「{task.title}」を「{task.get_status_display()}」にしました。"
+        else:
+            text = f"タスク「{task.title}」を更新しました: " + "、".join(
+                _TASK_FIELD_LABELS[n] for n in changed
+            )
+            if "status" in changed:
+                text += f"（状態: {task.get_status_display()}）"
         timeline_add(
             task.incident,
             kind=TimelineKind.TASK,
@@ -192,7 +197,7 @@ def task_assign(
         raise PermissionDenied("ベンダーへの依頼タスクの担当は変更できません。")
     _check_owner(task.incident, owner_organisation, owner_user)
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("incident").get(pk=task.pk)
+        task = Task.objects.select_for_update(of=("self",)).select_related("incident").get(pk=task.pk)
         task.owner_organisation = owner_organisation
         task.owner_user = owner_user
         task.reminded_for = None
