@@ -1,0 +1,1 @@
+"""Pages of the claims workflow, mounted at /claims/ (see sonae/urls.py)."""
