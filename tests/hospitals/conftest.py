@@ -167,3 +167,45 @@ def _now():
 
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def security_records():
+    """``security_records(org, overdue=False)``: a self-check, a vendor checklist (complete, or with one いいえ whose
+    target date has passed) and an adopted cyber-BCP whose contact chart names a person."""
+    from sonae.selfcheck.models import BcpPlan, SelfCheck, VendorChecklist
+    from sonae.selfcheck.rules import vendor_checklist as vcl
+    from sonae.selfcheck.rules.questions import QUESTIONS, QUESTIONS_VERSION
+    from sonae.selfcheck.rules.scoring import score_answers
+
+    def make(org, *, overdue: bool = False):
+        result = score_answers({q.code: "implemented" for q in QUESTIONS})
+        SelfCheck.objects.create(
+            organisation=org,
+            taken_at=jst(2026, 9, 1, 10),
+            questions_version=QUESTIONS_VERSION,
+            answers=result.answers,
+            score=result.score,
+            band=result.band.code,
+            part_scores={},
+        )
+        checked_on = date(2026, 6, 1) if overdue else date(2026, 9, 1)
+        answers = {item.code: {"answer": vcl.YES} for item in vcl.ITEMS}
+        if overdue:
+            answers["cyber_bcp"] = {"answer": vcl.NO, "target_date": "2026-09-30", "note": "作成中"}
+        cleaned = vcl.validate_answers(answers, checked_on)
+        VendorChecklist.objects.create(
+            organisation=org,
+            checked_on=checked_on,
+            answers={code: a.to_json() for code, a in cleaned.items()},
+            yes_count=sum(1 for a in cleaned.values() if a.answer == vcl.YES),
+            no_count=sum(1 for a in cleaned.values() if a.answer == vcl.NO),
+        )
+        BcpPlan.objects.create(
+            organisation=org,
+            status="adopted",
+            contacts=[{"category": "internal", "name": "秘密 太郎", "phone": "090-9999-0000"}],
+            reviewed_on=date(2026, 6, 1),
+        )
+
+    return make

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from sonae.core.errors import InvalidInput, PermissionDenied
 from sonae.core.models import Organisation, OrganisationKind
@@ -382,7 +382,7 @@ def link_create(request, payload: LinkIn):
         data_items=list(payload.data_items),
         since=payload.since,
     )
-    return 201, _link(link)
+    return Status(201, _link(link))
 
 
 @router.put(

@@ -113,7 +113,9 @@ def link_transition(*, actor: Actor, link: ContractorLink, to_status: str, note:
     note = (note or "").strip()[:500]
     with transaction.atomic():
         link = (
-            ContractorLink.objects.select_for_update().select_related("provider", "hospital").get(pk=link.pk)
+            ContractorLink.objects.select_for_update(of=("self",))
+            .select_related("provider", "hospital")
+            .get(pk=link.pk)
         )
         if to_status not in LINK_TRANSITIONS[link.status]:
             raise IllegalTransition(
@@ -157,7 +159,9 @@ def consent_update(*, actor: Actor, link: ContractorLink, **sections: bool) -> C
     if unknown:
         raise InvalidInput(f"共有の項目が正しくありません：{', '.join(unknown)}", field="sections")
     with transaction.atomic():
-        link = ContractorLink.objects.select_for_update().select_related("hospital").get(pk=link.pk)
+        link = (
+            ContractorLink.objects.select_for_update(of=("self",)).select_related("hospital").get(pk=link.pk)
+        )
         if link.status not in (LinkStatus.PENDING, LinkStatus.ACCEPTED):
             raise IllegalTransition("終了した委託関係の共有設定は変更できません。")
         before = {code: link.shares(code) for code in SHARING_SECTIONS}
@@ -251,7 +255,9 @@ def invitation_accept(*, actor: Actor, token: str) -> ContractorLink:
     with transaction.atomic():
         invitation = invitation_get_by_token(token, now=now)
         invitation = (
-            HospitalInvitation.objects.select_for_update().select_related("provider").get(pk=invitation.pk)
+            HospitalInvitation.objects.select_for_update(of=("self",))
+            .select_related("provider")
+            .get(pk=invitation.pk)
         )
         if not invitation.is_usable(now):
             raise NotFound("この招待リンクは無効か、有効期限が切れています。")
