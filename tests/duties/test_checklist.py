@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sonae.duties.checklist import DUTY_ANCHORS, checklist_lines, duty_specs, headline
+from sonae.duties.checklist import checklist_lines, headline
 from sonae.duties.diff import diff_facts, diff_results
 from sonae.duties.explain import READINGS, all_anchors
 from sonae.duties.labels import basis_label, format_value
 from sonae.duties.rules import CAUSES, DATA_ITEMS, assess_json_payload
+from sonae.duties.specs import DUTY_ANCHORS, duty_specs
 from sonae.jp.calendar import TOKYO
 from tests.duties.conftest import FAX, LOST_BAG
 

@@ -49,7 +49,9 @@ def test_a_provider_records_a_lost_bag_and_gets_the_hospital_notice(world, clien
     page = client.get(duties_url)
     form = page.context["form"]
     data = {name: value for name, value in form.initial.items() if value not in (None, "", False)}
-    data["discovered_at"] = "2026-03-10T18:00"
+    # As the browser sends it: the datetime-local value the page wrote.
+    data["discovered_at"] = re.search(r'name="discovered_at" value="([^"]*)"', page.content.decode())[1]
+    assert data["discovered_at"] == "2026-03-10T18:00"
     assert data["role"] == "contractor" and data["cause"] == "loss" and data["persons"] == 30
     assert client.post(duties_url, data).status_code == 302
 

@@ -38,6 +38,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     "provider": (
         DASHBOARD,
         _e("インシデント", "incidents:list", "incidents:index"),
+        _e("法的対応の解説", "duties:explain"),
         _e("セルフチェック", "selfcheck:index", "selfcheck:list"),
         _e("見積・加入", "enrolment:index", "enrolment:quotes", "enrolment:quote_list"),
         _e("保険金請求", "claims:list", "claims:index"),
@@ -66,6 +67,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
         _e("受付キュー", "incidents:queue", "incidents:intake_queue"),
         _e("電話受付", "incidents:intake"),
         _e("案件", "incidents:list", "incidents:index"),
+        _e("法的対応の解説", "duties:explain"),
         _e("ベンダー", "incidents:vendors", "incidents:vendor_list"),
     ),
     "foundation": (
@@ -75,8 +77,8 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     ),
     "hospital": (
         DASHBOARD,
-        _e("委託先", "hospitals:contractors", "hospitals:dashboard"),
         _e("通知", "hospitals:notices", "incidents:hospital_notices"),
+        _e("委託先", "hospitals:contractors", "hospitals:dashboard"),
     ),
 }
 

@@ -1,9 +1,8 @@
-"""From the engine's result (the contract's output dict) to the case's duties and the plain-Japanese checklist.
+"""The plain-Japanese checklist of an assessment, and the one thing to do first.
 
-Pure (no Django). ``duty_specs`` says, for every duty kind, whether the result requires it, by when and on which
-rules; the services keep one ``DutyItem`` per kind in step with it. ``checklist_lines`` writes the lines the
-法的対応 page shows, e.g. 「個人情報保護委員会への速報：目安 2025年10月10日（金）」, each with the rules behind it
-(linked to the explain page) and the anchor of the duty's own explanation.
+Pure (no Django). ``checklist_lines`` writes the lines the 法的対応 page shows, e.g.
+「個人情報保護委員会への速報：目安 2025年10月10日（金）」, each with the rules behind it (linked to the explain page) and
+the anchor of the duty's own explanation; ``headline`` says in one sentence what to do first.
 """
 
 from __future__ import annotations
@@ -13,187 +12,28 @@ from datetime import date, datetime
 
 from sonae.duties.rules import APPI_CATEGORY_LABELS
 from sonae.duties.rules.deadlines import jp_date
-from sonae.duties.rules.results import sorted_basis
 from sonae.jp.calendar import tokyo_date
 
 from .labels import basis_links
-
-# Kinds (values of models.DutyKind; repeated here so this module stays free of Django).
-PPC_PRELIMINARY = "ppc_preliminary"
-PPC_FINAL = "ppc_final"
-ENTRUSTING_PARTY_NOTICE = "entrusting_party_notice"
-INDIVIDUAL_NOTICE = "individual_notice"
-MY_NUMBER_PRELIMINARY = "my_number_preliminary"
-MY_NUMBER_FINAL = "my_number_final"
-MY_NUMBER_INDIVIDUAL_NOTICE = "my_number_individual_notice"
-EP_PRELIMINARY = "entrusting_party_preliminary"
-EP_FINAL = "entrusting_party_final"
-EP_INDIVIDUAL_NOTICE = "entrusting_party_individual_notice"
-
-TARGET, DEADLINE, PROMPTLY = "target", "deadline", "promptly"
-
-# Explain-page anchor of each duty.
-DUTY_ANCHORS = {
-    PPC_PRELIMINARY: "duty-ppc-preliminary",
-    PPC_FINAL: "duty-ppc-final",
-    ENTRUSTING_PARTY_NOTICE: "duty-entrusting-party-notice",
-    INDIVIDUAL_NOTICE: "duty-individual-notice",
-    MY_NUMBER_PRELIMINARY: "duty-my-number",
-    MY_NUMBER_FINAL: "duty-my-number",
-    MY_NUMBER_INDIVIDUAL_NOTICE: "duty-my-number",
-    EP_PRELIMINARY: "duty-entrusting-party",
-    EP_FINAL: "duty-entrusting-party",
-    EP_INDIVIDUAL_NOTICE: "duty-entrusting-party",
-}
-
-# The rules of the engine's basis that belong to each duty (the rest explains the situation itself).
-_RELEVANT = {
-    PPC_PRELIMINARY: {"APPI art. 26(1)", *(f"Sonae reading R{n}" for n in (3, 4, 5, 6, 8))},
-    PPC_FINAL: {"APPI art. 26(1)", "Enforcement Rules art. 8(2)"}
-    | {f"Sonae reading R{n}" for n in (1, 2, 4, 5, 6, 8)},
-    ENTRUSTING_PARTY_NOTICE: {
-        "APPI art. 26(1)",
-        "Enforcement Rules art. 9",
-        "Sonae reading R5",
-        "Sonae reading R6",
-    },
-    INDIVIDUAL_NOTICE: {"APPI art. 26(2)", "Sonae reading R6"},
-    MY_NUMBER_PRELIMINARY: {
-        "My Number Act art. 29-4(1)",
-        "My Number Rule art. 3",
-        "Sonae reading R3",
-        "Sonae reading R16",
-    },
-    MY_NUMBER_FINAL: {"My Number Act art. 29-4(1)", "My Number Rule art. 3"}
-    | {f"Sonae reading R{n}" for n in (1, 2, 16)},
-}
-# Citations a duty always rests on, even when the engine's list names them only for the regime as a whole.
-_OWN = {
-    PPC_PRELIMINARY: ("Enforcement Rules art. 8(1)",),
-    INDIVIDUAL_NOTICE: ("APPI art. 26(2)", "Enforcement Rules art. 10"),
-    MY_NUMBER_INDIVIDUAL_NOTICE: ("My Number Act art. 29-4(2)", "My Number Rule art. 5"),
-    EP_PRELIMINARY: ("Enforcement Rules art. 8(1)", "Sonae reading R3", "Sonae reading R7"),
-    EP_FINAL: ("Enforcement Rules art. 8(2)", "Sonae reading R1", "Sonae reading R2", "Sonae reading R7"),
-    EP_INDIVIDUAL_NOTICE: ("APPI art. 26(2)", "Enforcement Rules art. 10", "Sonae reading R7"),
-}
-_CATEGORY_BASIS = {
-    "sensitive": "Enforcement Rules art. 7(i)",
-    "financial": "Enforcement Rules art. 7(ii)",
-    "unauthorized_purpose": "Enforcement Rules art. 7(iii)",
-    "over_1000": "Enforcement Rules art. 7(iv)",
-}
-_SITUATION_READINGS = {f"Sonae reading R{n}" for n in (9, 10, 12, 13, 14, 17)}
-
-
-def _basis_order(items) -> tuple[str, ...]:
-    return sorted_basis(items)
-
-
-def _basis_for(kind: str, regime_basis: list[str], extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    relevant = _RELEVANT.get(kind, set())
-    return _basis_order([b for b in regime_basis if b in relevant] + list(_OWN.get(kind, ())) + list(extra))
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-@dataclass(frozen=True)
-class DutySpec:
-    """What the result says about one kind of duty."""
-
-    kind: str
-    required: bool
-    due_date: date | None
-    due_type: str
-    basis: tuple[str, ...]
-
-    @property
-    def informational(self) -> bool:
-        return self.kind in (EP_PRELIMINARY, EP_FINAL, EP_INDIVIDUAL_NOTICE)
-
-
-def duty_specs(result: dict) -> list[DutySpec]:
-    """Every duty kind with whether ``result`` requires it, its date and its basis (in checklist order)."""
-    appi, mn = result["appi"], result["my_number"]
-    own = appi["ppc_report_required"]
-    sixty = "unauthorized_purpose" in appi["categories"]
-    final_extra = ("Enforcement Rules art. 7(iii)",) if sixty else ()
-    ep = appi.get("entrusting_party")
-    specs = [
-        DutySpec(
-            PPC_PRELIMINARY,
-            own,
-            _day(appi["preliminary_report_target"]),
-            TARGET,
-            _basis_for(PPC_PRELIMINARY, appi["basis"]),
-        ),
-        DutySpec(
-            PPC_FINAL,
-            own,
-            _day(appi["final_report_due"]),
-            DEADLINE,
-            _basis_for(PPC_FINAL, appi["basis"], final_extra),
-        ),
-        DutySpec(
-            ENTRUSTING_PARTY_NOTICE,
-            appi["entrusting_party_notice_required"],
-            _day(appi["entrusting_party_notice_target"]),
-            TARGET,
-            _basis_for(ENTRUSTING_PARTY_NOTICE, appi["basis"]),
-        ),
-        DutySpec(
-            INDIVIDUAL_NOTICE,
-            appi["individual_notice_required"],
-            None,
-            PROMPTLY,
-            _basis_for(INDIVIDUAL_NOTICE, appi["basis"]),
-        ),
-        DutySpec(
-            MY_NUMBER_PRELIMINARY,
-            mn["report_required"],
-            _day(mn["preliminary_report_target"]),
-            TARGET,
-            _basis_for(MY_NUMBER_PRELIMINARY, mn["basis"]),
-        ),
-        DutySpec(
-            MY_NUMBER_FINAL,
-            mn["report_required"],
-            _day(mn["final_report_due"]),
-            DEADLINE,
-            _basis_for(MY_NUMBER_FINAL, mn["basis"]),
-        ),
-        DutySpec(
-            MY_NUMBER_INDIVIDUAL_NOTICE,
-            mn["individual_notice_required"],
-            None,
-            PROMPTLY,
-            _basis_for(MY_NUMBER_INDIVIDUAL_NOTICE, mn["basis"]),
-        ),
-        DutySpec(
-            EP_PRELIMINARY,
-            ep is not None,
-            _day(ep["preliminary_report_target"]) if ep else None,
-            TARGET,
-            _basis_for(EP_PRELIMINARY, appi["basis"]),
-        ),
-        DutySpec(
-            EP_FINAL,
-            ep is not None,
-            _day(ep["final_report_due"]) if ep else None,
-            DEADLINE,
-            _basis_for(EP_FINAL, appi["basis"], final_extra),
-        ),
-        DutySpec(
-            EP_INDIVIDUAL_NOTICE,
-            bool(ep and ep["individual_notice_required"]),
-            None,
-            PROMPTLY,
-            _basis_for(EP_INDIVIDUAL_NOTICE, appi["basis"]),
-        ),
-    ]
-    return specs
-
+from .specs import (
+    CATEGORY_BASIS,
+    DUTY_ANCHORS,
+    ENTRUSTING_PARTY_NOTICE,
+    EP_FINAL,
+    EP_INDIVIDUAL_NOTICE,
+    EP_PRELIMINARY,
+    INDIVIDUAL_NOTICE,
+    MY_NUMBER_FINAL,
+    MY_NUMBER_INDIVIDUAL_NOTICE,
+    MY_NUMBER_PRELIMINARY,
+    PPC_FINAL,
+    PPC_PRELIMINARY,
+    SITUATION_READINGS,
+    DutySpec,
+    basis_order,
+    duty_specs,
+    iso_day,
+)
 
 # --- the checklist -------------------------------------------------------------------------------------------
 
@@ -229,13 +69,13 @@ def _situation_lines(appi: dict) -> list[ChecklistLine]:
     basis = appi["basis"]
     if appi["reportable_situation"]:
         labels = "、".join(APPI_CATEGORY_LABELS[c] for c in appi["categories"])
-        situation = ["APPI art. 26(1)"] + [_CATEGORY_BASIS[c] for c in appi["categories"]]
-        situation += [b for b in basis if b in _SITUATION_READINGS]
+        situation = ["APPI art. 26(1)"] + [CATEGORY_BASIS[c] for c in appi["categories"]]
+        situation += [b for b in basis if b in SITUATION_READINGS]
         return [
             ChecklistLine(
                 text=f"報告対象の事態に当たります：{labels}",
                 detail="個人情報保護委員会への報告と本人への通知が必要な事態です（誰が行うかは以下のとおり）。",
-                basis=basis_links(_basis_order(situation)),
+                basis=basis_links(basis_order(situation)),
                 anchor="rule-7",
                 status=INFO,
             )
@@ -271,7 +111,7 @@ def _ppc_lines(
                 text="個人情報保護委員会への報告：不要（委託元への通知により、委託元が報告します）",
                 detail="目安までに委託元へ通知したため、当社自身の報告と本人への通知は不要です（法26条1項ただし書・2項）。",
                 basis=basis_links(
-                    _basis_order(
+                    basis_order(
                         ["APPI art. 26(1)", "APPI art. 26(2)", "Enforcement Rules art. 9", "Sonae reading R5"]
                     )
                 ),
@@ -285,7 +125,7 @@ def _ppc_lines(
     prelim, final = specs[PPC_PRELIMINARY], specs[PPC_FINAL]
     hint = ""
     if "Sonae reading R6" in appi["basis"]:
-        target = _plain(_day(appi["entrusting_party_notice_target"]))
+        target = _plain(iso_day(appi["entrusting_party_notice_target"]))
         hint = f"委託元へ{target}までに通知すれば、当社の報告は不要になります（委託元が報告します）。"
     elif appi["entrusting_party_notice_required"] and notified is not None and not joint:
         hint = "委託元への通知が目安より後のため、当社の報告義務が残ります。委託元と連名で報告することをおすすめします。"
@@ -300,7 +140,7 @@ def _ppc_lines(
         )
     )
     period = appi["final_period_days"]
-    due, due_b = final.due_date, _day(appi["final_report_due_reading_b"])
+    due, due_b = final.due_date, iso_day(appi["final_report_due_reading_b"])
     reading_b = "翌日起算でも同じ日" if due_b == due else f"翌日起算の場合 {_short(due_b, due)}"
     detail = "9つの報告事項をすべて報告します。期限日が土日祝日・年末年始（12月29日〜1月3日）に当たるときは翌開庁日です。"
     if period == 60:
@@ -362,7 +202,7 @@ def _individual_notice_lines(appi: dict, spec: DutySpec) -> list[ChecklistLine]:
             ChecklistLine(
                 text="本人への通知：委託元が行います（当社の通知義務はありません）",
                 detail="本人への通知文の作成に協力できるよう、文案を用意しておくと円滑です。",
-                basis=basis_links(_basis_order(["APPI art. 26(2)", reading])),
+                basis=basis_links(basis_order(["APPI art. 26(2)", reading])),
                 anchor=DUTY_ANCHORS[INDIVIDUAL_NOTICE],
                 status=NOT_REQUIRED,
             )
@@ -374,7 +214,7 @@ def _entrusting_party_lines(appi: dict, specs: dict[str, DutySpec]) -> list[Chec
     ep = appi.get("entrusting_party")
     if not ep:
         return []
-    knowing = _plain(_day(ep["knowing_date"]))
+    knowing = _plain(iso_day(ep["knowing_date"]))
     lines = [
         ChecklistLine(
             text=f"（参考）委託元の速報：目安 {jp_date(specs[EP_PRELIMINARY].due_date)}",
@@ -477,14 +317,14 @@ def headline(result: dict, facts: dict, entrusting_party: str = "") -> str:
         if mode == "via_entrusting_party":
             text = f"{party}への通知により、当社の個人情報保護委員会への報告と本人への通知は不要です。委託元の報告と本人への通知に協力してください。"
         elif contractor and not facts.get("entrusting_party_notified_at") and mode != "joint":
-            target = _plain(_day(appi["entrusting_party_notice_target"]))
+            target = _plain(iso_day(appi["entrusting_party_notice_target"]))
             text = (
                 f"まず、{party}へ{target}までに通知してください。この日までに通知すれば、"
                 "個人情報保護委員会への報告と本人への通知は委託元が行います。"
             )
         else:
-            prelim = _plain(_day(appi["preliminary_report_target"]))
-            final = _plain(_day(appi["final_report_due"]))
+            prelim = _plain(iso_day(appi["preliminary_report_target"]))
+            final = _plain(iso_day(appi["final_report_due"]))
             who = "委託元と連名で、" if mode == "joint" else ""
             text = f"{who}個人情報保護委員会へ{prelim}を目安に速報し、{final}までに確報してください。"
             if appi["individual_notice_required"]:
@@ -494,5 +334,5 @@ def headline(result: dict, facts: dict, entrusting_party: str = "") -> str:
         if contractor:
             text += f"委託契約に基づく{party}への報告は行ってください。"
     if mn["report_required"]:
-        text += f"マイナンバー法の報告も必要です（確報は{_plain(_day(mn['final_report_due']))}まで）。"
+        text += f"マイナンバー法の報告も必要です（確報は{_plain(iso_day(mn['final_report_due']))}まで）。"
     return text

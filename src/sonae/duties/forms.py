@@ -3,6 +3,8 @@ Japanese errors are shown on the field they name (``add_form_error`` in the view
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 
 from sonae.core.models import Organisation, OrganisationKind
@@ -137,6 +139,10 @@ class FactsForm(forms.Form):
     def initial_for(cls, facts: dict, entrusting_hospital=None, entrusting_party_name: str = "") -> dict:
         """The form's initial values from a contract input dict (and the entrusting party)."""
         initial = {name: facts.get(name) for name in FACT_LABELS}
+        for name in ("discovered_at", "entrusting_party_notified_at"):
+            # The widget writes datetime values in local time (datetime-local); ISO text would be refused.
+            value = facts.get(name)
+            initial[name] = datetime.fromisoformat(value) if value else None
         for name in ("unauthorized_purpose", "financial_damage_risk", "publicly_viewable"):
             initial[name] = _TRISTATE_BACK.get(facts.get(name), "")
         initial["entrusting_hospital"] = entrusting_hospital.pk if entrusting_hospital else None

@@ -1,4 +1,4 @@
-"""Every write of the legal duties app: assessment versions, their duties and tasks, done-marks, drafts.
+"""Assessment versions, the duties and tasks they give rise to, and done-marks.
 
 Each service takes the actor, checks the action (``policy``) and the case (the provider on its own case, the desk
 on any), runs in one transaction with its audit row and timeline event, and uses the incident desk's services for
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sonae.core.actors import Actor
 from sonae.core.audit import audit_record
-from sonae.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
+from sonae.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from sonae.core.models import Organisation, OrganisationKind
 from sonae.duties.rules import assess, assessment_to_dict, parse_facts
 from sonae.incidents import selectors as incident_selectors
@@ -23,19 +23,18 @@ from sonae.incidents.models import Incident, Phase, Task, TaskStatus, TimelineKi
 from sonae.incidents.services.common import audit_actor, timeline_add
 from sonae.jp.wareki import format_date_ja, format_datetime_ja
 
-from .checklist import DEADLINE, PROMPTLY, checklist_lines, duty_specs
-from .diff import diff_context, diff_facts, diff_results
-from .drafts import FILE_STEMS, CaseData, Draft, available_kinds, build_draft
-from .labels import basis_label
-from .models import (
+from ..checklist import checklist_lines
+from ..diff import diff_context, diff_facts, diff_results
+from ..labels import basis_label
+from ..models import (
     STATUS_TRANSITIONS,
     AssessmentStatus,
     DutyAssessment,
     DutyItem,
     DutyKind,
 )
-from .prefill import instant_text, normalised_facts
-from .rendering import draft_docx, draft_pdf
+from ..prefill import instant_text, normalised_facts
+from ..specs import DEADLINE, PROMPTLY, duty_specs
 
 CLOCK_TOLERANCE = timedelta(minutes=5)
 MAX_REFERENCE_LENGTH = 100
@@ -53,7 +52,7 @@ TASK_TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-def _require_case(actor: Actor, action: str, incident: Incident) -> None:
+def require_case(actor: Actor, action: str, incident: Incident) -> None:
     """The action is allowed for the actor's kind and role, and the case is its own (provider) or any (desk)."""
     if actor is None or not actor.may(action) or not incident_selectors.may_work_on(actor, incident):
         raise PermissionDenied()
@@ -85,7 +84,7 @@ def assessment_transition(
     A person confirms (``confirmed``) through this service; ``superseded`` is set by ``assessment_create`` only.
     """
     if to_status == AssessmentStatus.CONFIRMED:
-        _require_case(actor, "duties.assess", assessment.incident)
+        require_case(actor, "duties.assess", assessment.incident)
     with transaction.atomic():
         assessment = DutyAssessment.objects.select_for_update().get(pk=assessment.pk)
         if to_status not in STATUS_TRANSITIONS.get(assessment.status, frozenset()):
@@ -134,7 +133,7 @@ def assessment_create(
     and the latest is returned. Each due date becomes a task on the case (one per duty); a duty that a new
     version no longer requires has its open task cancelled.
     """
-    _require_case(actor, "duties.assess", incident)
+    require_case(actor, "duties.assess", incident)
     parsed = parse_facts(facts)
     normalised = normalised_facts(parsed)
     result = assessment_to_dict(assess(parsed))
@@ -301,7 +300,7 @@ def duty_mark_done(
     party, the notice time also becomes a fact: a new assessment version is made with it (a timely notice
     releases a contractor from its own report and individual notice, R5).
     """
-    _require_case(actor, "duties.mark_done", item.incident)
+    require_case(actor, "duties.mark_done", item.incident)
     if item.informational:
         raise InvalidInput("参考として表示している委託元の対応には、実施を記録できません。", field="kind")
     reference = (reference or "").strip()
@@ -353,7 +352,7 @@ def duty_mark_done(
 
 def duty_mark_undone(*, actor: Actor, item: DutyItem) -> DutyItem:
     """Withdraw a done-mark entered by mistake; the duty's task opens again if the duty is still required."""
-    _require_case(actor, "duties.mark_done", item.incident)
+    require_case(actor, "duties.mark_done", item.incident)
     with transaction.atomic():
         item = DutyItem.objects.select_for_update(of=("self",)).select_related("incident").get(pk=item.pk)
         if not item.is_done:
@@ -375,71 +374,3 @@ def duty_mark_undone(*, actor: Actor, item: DutyItem) -> DutyItem:
         )
         audit_record(action="duties.item_undone", target=item, data={"kind": item.kind}, **audit_actor(actor))
     return item
-
-
-# --- drafts ------------------------------------------------------------------------------------------------------
-
-DRAFT_FORMATS = {
-    "pdf": ("application/pdf", "pdf"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-}
-
-
-def draft_case_data(incident: Incident, assessment: DutyAssessment, *, today=None) -> CaseData:
-    """What the drafts are prefilled from: the case, its latest assessment and the duties already done."""
-    done = {
-        item.kind: (item.done_at, item.reference_number)
-        for item in DutyItem.objects.filter(incident=incident, done_at__isnull=False)
-    }
-    provider = incident.provider
-    return CaseData(
-        reference=incident.reference,
-        title=incident.title,
-        description=incident.description,
-        provider_name=provider.name,
-        provider_phone=provider.phone,
-        provider_email=provider.email,
-        corporate_number=provider.corporate_number,
-        facts=assessment.facts,
-        result=assessment.result,
-        entrusting_party=assessment.entrusting_party_display or incident.entrusting_party_display,
-        today=today or timezone.localdate(),
-        done=done,
-    )
-
-
-def draft_prepare(*, actor: Actor, incident: Incident, kind: str) -> Draft:
-    """The prefilled draft of ``kind`` for the case's latest assessment (NotFound when the case needs none)."""
-    _require_case(actor, "duties.draft", incident)
-    assessment = latest_assessment(incident)
-    if assessment is None or kind not in available_kinds(assessment.result, assessment.facts):
-        raise NotFound()
-    return build_draft(kind, draft_case_data(incident, assessment))
-
-
-def draft_export(*, actor: Actor, incident: Incident, draft: Draft, fmt: str) -> tuple[bytes, str, str]:
-    """The (edited) draft as a file: ``(content, content type, file name)``; recorded on the timeline and audited.
-
-    The draft's text is not stored: the file is what the user keeps (and may hold what the user typed in).
-    """
-    _require_case(actor, "duties.draft", incident)
-    if fmt not in DRAFT_FORMATS:
-        raise InvalidInput("出力形式は pdf または docx を指定してください。", field="format")
-    content = draft_pdf(draft) if fmt == "pdf" else draft_docx(draft)
-    content_type, extension = DRAFT_FORMATS[fmt]
-    filename = f"{incident.reference}-{FILE_STEMS[draft.kind]}.{extension}"
-    with transaction.atomic():
-        timeline_add(
-            incident,
-            kind=TimelineKind.DOCUMENT,
-            actor=actor,
-            text=f"文案「{draft.kind_label}」を{extension.upper()}で出力しました。",
-            data={"draft": draft.kind, "format": fmt},
-        )
-        audit_record(
-            action="duties.draft_exported",
-            target=incident,
-            data={"draft": draft.kind, "format": fmt},
-            **audit_actor(actor),
-        )
-    return content, content_type, filename
