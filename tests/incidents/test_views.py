@@ -358,3 +358,18 @@ def test_case_tabs_include_the_extra_slot(world, report, client_for, settings):
     html = client_for("provider").get(reverse("incidents:detail", args=[incident.reference])).content.decode()
     for label in ("概要", "タスク", "タイムライン", "証拠", "ベンダー", "委託元への通知"):
         assert label in html
+
+
+def test_provider_search_finds_by_policy_number_through_enrolment(world, client_for, monkeypatch):
+    from sonae.enrolment import selectors as enrolment_selectors
+
+    aoba = world.provider_b.organisation.pk
+    monkeypatch.setattr(
+        enrolment_selectors,
+        "provider_ids_by_policy_number",
+        lambda text: [aoba] if text == "CY-2025-0042" else [],
+    )
+    html = (
+        client_for("desk").get(reverse("incidents:provider_search"), {"q": "CY-2025-0042"}).content.decode()
+    )
+    assert "あおば患者搬送株式会社" in html and "さくら" not in html
