@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from sonae.core.errors import InvalidInput
 from sonae.jp.calendar import TOKYO
 
+from .cover_terms import CoverTerms, parse_cover_terms
 from .coverage_items import ITEMS, PARTS
 from .rating import RatingTable, rating_table_from_dict
 
@@ -70,6 +71,7 @@ class ProgrammeTerms:
     deductible: int
     plans: dict[str, Plan]
     rating: RatingTable
+    cover: CoverTerms | None = None  # the ``determination`` section (issue 12); None in older year files
 
     def plan(self, code: str) -> Plan:
         try:
@@ -247,6 +249,9 @@ def parse_terms(document: Mapping) -> ProgrammeTerms:
         deductible=deductible,
         plans=plans,
         rating=rating,
+        cover=parse_cover_terms(
+            document.get("determination"), plans={code: tuple(p.coverage) for code, p in plans.items()}
+        ),
     )
 
 
