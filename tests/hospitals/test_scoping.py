@@ -125,3 +125,67 @@ def test_the_hospital_ends_only_its_own_contractors(world, link_for, client_for)
     link = link_for(hospital="hospital_b")
     assert client_for("hospital").post(f"/hospitals/contractors/{link.pk}/end/").status_code == 404
     assert ContractorLink.objects.get(pk=link.pk).status == "accepted"
+
+
+def test_another_hospitals_site_cannot_be_switched(world, client_for):
+    from sonae.core.models import Membership
+    from sonae.hospitals.models import HospitalSite
+
+    site = services.site_create(actor=world.actor("hospital_admin"), name="本院")
+    Membership.objects.filter(pk=world.hospital_b.pk).update(role="admin")
+    assert client_for("hospital_b").post(f"/hospitals/sites/{site.pk}/toggle/").status_code == 404
+    assert HospitalSite.objects.get(pk=site.pk).is_active
+
+
+def test_another_providers_invitation_cannot_be_cancelled(world, client_for):
+    from datetime import date
+
+    from sonae.hospitals.models import HospitalInvitation
+
+    invitation, _ = services.invitation_create(
+        actor=world.actor("provider_b"), hospital_name="H", email="h@example.jp",
+        business_codes=["clinical_lab"], data_items=["name"], since=date(2020, 1, 1),
+    )  # fmt: skip
+    assert (
+        client_for("provider").post(f"/hospitals/links/invitations/{invitation.pk}/cancel/").status_code
+        == 404
+    )
+    assert HospitalInvitation.objects.get().status == "open"
+
+
+def test_another_provider_cannot_answer_or_set_the_joint_flag_on_the_case(world, notified_case, client_for):
+    notice = notified_case()
+    hospital = world.org("hospital")
+    thread = services.question_post(
+        actor=world.actor("hospital"), incident=notice.incident, hospital=hospital, subject="s", body="b"
+    )
+    ref = notice.incident.reference
+    client = client_for("provider_b")
+    data = {"hospital": hospital.pk, "body": "x", "enabled": "1"}
+    assert client.post(f"/hospitals/cases/{ref}/questions/{thread.pk}/answer/", data).status_code == 404
+    assert client.post(f"/hospitals/cases/{ref}/joint/{hospital.pk}/", data).status_code == 404
+    assert thread.replies.count() == 0 and selectors.joint_report_for(notice.incident, hospital) is None
+
+
+def test_the_provider_cannot_answer_a_thread_under_another_hospital(world, notified_case, client_for):
+    mine = notified_case()
+    other = notified_case(hospital="hospital_b")
+    thread = services.question_post(
+        actor=world.actor("hospital_b"),
+        incident=other.incident,
+        hospital=world.org("hospital_b"),
+        subject="s",
+        body="b",
+    )
+    # The thread belongs to another case and hospital: naming this case's hospital does not reach it.
+    url = f"/hospitals/cases/{mine.incident.reference}/questions/{thread.pk}/answer/"
+    response = client_for("provider").post(url, {"hospital": world.org("hospital").pk, "body": "x"})
+    assert response.status_code == 404
+
+
+def test_a_hospital_never_sees_a_notice_that_is_not_addressed_to_it(world, notified_case, token_for):
+    from django.test import Client
+
+    notified_case(hospital="hospital_b")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for('hospital')}")
+    assert client.get("/api/v1/hospitals/notices").json() == []

@@ -32,6 +32,7 @@ from .links import (
     link_requests_for,
     links_for_provider,
     site_choices,
+    site_get,
     sites_for,
 )
 from .posture import (
@@ -77,6 +78,7 @@ __all__ = [
     "posture_for",
     "shared_facts",
     "site_choices",
+    "site_get",
     "sites_for",
     "thread_get",
     "threads_for",

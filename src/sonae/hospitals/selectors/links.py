@@ -116,6 +116,10 @@ def sites_for(actor: Actor | None) -> QuerySet[HospitalSite]:
     return HospitalSite.objects.filter(hospital=actor.organisation)
 
 
+def site_get(actor: Actor | None, pk) -> HospitalSite:
+    return _get(sites_for(actor), pk=pk)
+
+
 def invitation_token_hash(token: str) -> str:
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
 

@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
-
-from sonae.jp.calendar import tokyo_date
 
 register = template.Library()
 
@@ -28,11 +25,9 @@ def hospital_notices_card(context):
 
 @register.inclusion_tag("hospitals/_card_contractors.html", takes_context=True)
 def hospital_contractors_card(context):
-    """Counts: accepted contractors, pending requests, contractors with overdue checklist items."""
-    from sonae.hospitals.selectors import contractor_rows, link_requests_for
+    """Counts of accepted contractors and pending requests. Nothing a contractor shares is read here (reading it
+    is audit-logged on the contractors page), so the dashboard stays a plain summary."""
+    from sonae.hospitals.selectors import contractor_links_for, link_requests_for
 
     actor = _actor(context)
-    now = timezone.now()
-    rows = contractor_rows(actor, now=now, today=tokyo_date(now)) if actor else []
-    overdue = sum(1 for r in rows if r.posture.checklist and r.posture.checklist.overdue_count)
-    return {"count": len(rows), "pending": link_requests_for(actor).count(), "overdue": overdue}
+    return {"count": contractor_links_for(actor).count(), "pending": link_requests_for(actor).count()}

@@ -216,10 +216,7 @@ def sites(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def site_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for(request, "hospitals.site.manage", HOSPITAL)
-    try:
-        site = selectors.sites_for(actor).get(pk=pk)
-    except Exception:
-        raise errors.NotFound() from None
+    site = selectors.site_get(actor, pk)
     services.site_set_active(actor=actor, site=site, active=not site.is_active)
     return redirect("hospitals:sites")
 
