@@ -53,3 +53,23 @@ def test_loading_again_changes_nothing_and_sends_no_mail(demo):
     load_demo()
     assert (DutyAssessment.objects.count(), DutyItem.objects.count()) == counts == (4, counts[1])
     assert demo == []
+
+
+@pytest.mark.parametrize(
+    ("reference", "provider", "phrase"),
+    [
+        ("INC-DEMO-0001", "sakura-lab", "個人情報保護委員会への報告：不要（委託元への通知により、委託元が報告します）"),
+        ("INC-DEMO-0002", "aoba-transport", "まず、かわせ記念病院（委託元）へ"),
+        ("INC-DEMO-0003", "midori-food", "個人情報保護委員会への報告：不要（報告対象の事態に当たりません）"),
+    ],
+)
+def test_the_demo_cases_duties_pages_open(demo, reference, provider, phrase):
+    from django.test import Client
+
+    from sonae.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=f"staff@{provider}.example.jp"))
+    response = client.get(f"/duties/incident/{reference}/")
+    assert response.status_code == 200
+    assert phrase in response.content.decode()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.duties.conftest import LOST_BAG
+from tests.duties.conftest import LOST_BAG, jst
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +230,36 @@ def test_the_explain_page_needs_a_sign_in(client):
     response = client.get("/duties/explain/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_duty_done_under_an_earlier_version_stays_on_the_page(world, incident, assess_case, client_for):
+    from sonae.duties.models import DutyItem
+    from sonae.duties.services import duty_mark_done
+
+    assess_case(incident)
+    duty_mark_done(
+        actor=world.actor("provider"),
+        item=DutyItem.objects.get(incident=incident, kind="ppc_preliminary"),
+        done_at=jst(2026, 3, 11, 9, 0),
+        reference="PPC-77",
+    )
+    assess_case(incident, {**LOST_BAG, "entrusting_party_notified_at": "2026-03-11T09:30:00+09:00"})
+    text = _text(client_for("provider").get(_url(incident)))
+    assert "個人情報保護委員会への報告：不要（委託元への通知により、委託元が報告します）" in text
+    assert "個人情報保護委員会への速報：2026年3月11日 9:00に実施（受付番号等：PPC-77）" in text
+
+
+def test_the_page_says_when_the_incident_changed_since_the_assessment(
+    world, incident, assess_case, client_for
+):
+    from sonae.incidents.services import incident_update_facts
+
+    assess_case(incident)
+    incident_update_facts(actor=world.actor("provider"), incident=incident, persons_estimate=45)
+    client = client_for("provider")
+    text = _text(client.get(_url(incident)))
+    assert "判定のあとで、案件の記録が更新されています。 本人の数（推計の場合は上限）：30人 → 45人" in text
+    assert client.post(_url(incident, "refresh")).status_code == 302
+    assert incident.duty_assessments.order_by("-version").first().facts["persons"] == 45
+    assert "判定のあとで、案件の記録が更新されています。" not in _text(client.get(_url(incident)))
+    assert client_for("agency").post(_url(incident, "refresh")).status_code == 403

@@ -315,3 +315,25 @@ def test_fax_example_gives_the_contracts_dates(world, incident, assess_case):
     assert assessment.result["appi"]["preliminary_report_target"] == "2025-10-10"
     assert assessment.result["appi"]["final_report_due"] == "2025-11-04"
     assert _items(incident)["ppc_final"].task.due_date == date(2025, 11, 4)
+
+
+def test_refreshing_takes_what_the_incident_now_records(world, incident, assess_case):
+    from sonae.duties.services import assessment_refresh
+    from sonae.incidents.services import incident_update_facts
+
+    assess_case(incident)
+    assert assessment_refresh(actor=world.actor("provider"), incident=incident).version == 1  # nothing new
+    incident_update_facts(actor=world.actor("provider"), incident=incident, persons_estimate=1500)
+    incident.refresh_from_db()
+    refreshed = assessment_refresh(actor=world.actor("provider"), incident=incident)
+    assert refreshed.version == 2
+    assert refreshed.facts["persons"] == 1500
+    assert refreshed.facts["cause"] == "loss"  # kept from the assessment
+    assert "over_1000" in refreshed.result["appi"]["categories"]
+    assert refreshed.note == "案件の事実の更新を反映"
+
+
+def test_refreshing_a_case_without_assessment_does_nothing(world, incident):
+    from sonae.duties.services import assessment_refresh
+
+    assert assessment_refresh(actor=world.actor("provider"), incident=incident) is None

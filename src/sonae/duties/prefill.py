@@ -105,3 +105,39 @@ def facts_from_incident(incident: Incident) -> dict:
         "persons": incident.persons_estimate,
         "cause": cause or None,
     }
+
+
+def incident_changes(incident: Incident, facts: dict) -> dict:
+    """The facts the incident now records differently from ``facts`` (an assessment's input), field by field.
+
+    Only what the incident actually knows counts: an empty list of items, an unknown number of persons or an
+    unknown owner never overrides the assessment; the cause only when it was set on the incident (not the triage's
+    suggestion); the notice time only when the assessment has none and a notice was sent from Sonae since.
+    """
+    known = {}
+    if incident.discovered_at is not None:
+        known["discovered_at"] = instant_text(incident.discovered_at)
+    if incident.data_owner != DataOwner.UNKNOWN:
+        known["role"] = role_for(incident)
+    if incident.data_items:
+        known["data_items"] = list(incident.data_items)
+    if incident.persons_estimate is not None:
+        known["persons"] = incident.persons_estimate
+    if incident.cause:
+        known["cause"] = incident.cause
+    if facts.get("role") == CONTRACTOR and not facts.get("entrusting_party_notified_at"):
+        sent = first_notice_sent_at(incident)
+        if sent is not None:
+            known["entrusting_party_notified_at"] = instant_text(sent)
+    changes = {}
+    for name, value in known.items():
+        current = facts.get(name)
+        if name == "data_items":
+            differs = set(value) != set(current or [])
+        elif name in ("discovered_at", "entrusting_party_notified_at") and current:
+            differs = datetime.fromisoformat(value) != datetime.fromisoformat(current)
+        else:
+            differs = value != current
+        if differs:
+            changes[name] = value
+    return changes

@@ -20,9 +20,10 @@ from sonae.incidents import selectors as incident_selectors
 from sonae.incidents.models import Incident
 
 from .checklist import ChecklistLine, checklist_lines, headline
+from .diff import diff_facts
 from .labels import basis_label
 from .models import DutyAssessment, DutyItem
-from .prefill import facts_from_incident
+from .prefill import facts_from_incident, incident_changes
 
 
 def case_get(actor: Actor | None, reference: str) -> Incident:
@@ -133,6 +134,10 @@ class DutyOverview:
     warnings: list[dict] = field(default_factory=list)
     recommendations: list[dict] = field(default_factory=list)
     headline: str = ""
+    # Duties done under an earlier version that the latest no longer requires: their record stays visible.
+    earlier_done: list[DutyItem] = field(default_factory=list)
+    # What the incident records differently since the latest version (provider and desk only).
+    incident_changes: list = field(default_factory=list)
 
 
 def overview(actor: Actor | None, incident: Incident) -> DutyOverview:
@@ -145,6 +150,13 @@ def overview(actor: Actor | None, incident: Incident) -> DutyOverview:
         return view
     view.lines = checklist_lines(latest.result, latest.facts, latest.entrusting_party_display)
     view.headline = headline(latest.result, latest.facts, latest.entrusting_party_display)
+    shown = {line.kind for line in view.lines if line.kind}
+    if may_see_detail(actor, incident):
+        changes = incident_changes(incident, latest.facts)
+        view.incident_changes = diff_facts(latest.facts, {**latest.facts, **changes}) if changes else []
+    view.earlier_done = [
+        item for item in items.values() if item.is_done and not item.informational and item.kind not in shown
+    ]
     for line in view.lines:
         line.item = items.get(line.kind) if line.kind else None
     view.warnings = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("explain/", views.explain, name="explain"),
     path("incident/<str:reference>/", views.case, name="case"),
     path("incident/<str:reference>/confirm/", views.confirm, name="confirm"),
+    path("incident/<str:reference>/refresh/", views.refresh, name="refresh"),
     path("incident/<str:reference>/items/<str:kind>/done/", views.mark_done, name="mark_done"),
     path("incident/<str:reference>/items/<str:kind>/undone/", views.mark_undone, name="mark_undone"),
     path("incident/<str:reference>/versions/<int:number>/", views.version, name="version"),

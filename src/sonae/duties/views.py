@@ -121,6 +121,22 @@ def confirm(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+def refresh(request: HttpRequest, reference: str) -> HttpResponse:
+    """Re-assess with what the incident now records."""
+    actor, incident = _case(request, reference)
+    try:
+        assessment = services.assessment_refresh(actor=actor, incident=incident)
+    except errors.InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        if assessment is not None:
+            messages.success(request, f"案件の事実を反映しました（第{assessment.version}版）。")
+    return redirect("duties:case", incident.reference)
+
+
+@login_required
+@require_POST
+@domain_errors
 def mark_done(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     """Record that a duty was done (when, and the PPC reception number)."""
     actor, incident = _case(request, reference)

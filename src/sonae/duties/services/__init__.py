@@ -3,6 +3,7 @@ audited, on the case's timeline). Split by sub-domain; import from here."""
 
 from .assessments import (
     assessment_create,
+    assessment_refresh,
     assessment_transition,
     duty_mark_done,
     duty_mark_undone,
@@ -12,6 +13,7 @@ from .documents import draft_case_data, draft_export, draft_prepare
 
 __all__ = [
     "assessment_create",
+    "assessment_refresh",
     "assessment_transition",
     "draft_case_data",
     "draft_export",

@@ -33,7 +33,7 @@ from ..models import (
     DutyItem,
     DutyKind,
 )
-from ..prefill import instant_text, normalised_facts
+from ..prefill import incident_changes, instant_text, normalised_facts
 from ..specs import DEADLINE, PROMPTLY, duty_specs
 
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -192,6 +192,34 @@ def assessment_create(
             **audit_actor(actor),
         )
     return assessment
+
+
+def assessment_refresh(*, actor: Actor, incident: Incident) -> DutyAssessment | None:
+    """Re-assess with what the incident now records (data at risk, persons, whose data, discovery, cause, a notice
+    sent to the hospital) over the latest version's facts. Returns the new version, the latest when nothing
+    changed, or None when the case has no assessment yet (the first one is made on the 法的対応 tab).
+
+    For the incident desk to call after its facts or triage change (DESIGN §4: each change of the known facts
+    re-runs the engine); the page offers it too.
+    """
+    require_case(actor, "duties.assess", incident)
+    latest = latest_assessment(incident)
+    if latest is None:
+        return None
+    changes = incident_changes(incident, latest.facts)
+    if not changes:
+        return latest
+    hospital, name = latest.entrusting_hospital, latest.entrusting_party_name
+    if incident.entrusting_hospital_id or incident.entrusting_party_name:
+        hospital, name = incident.entrusting_hospital, incident.entrusting_party_name
+    return assessment_create(
+        actor=actor,
+        incident=incident,
+        facts={**latest.facts, **changes},
+        entrusting_hospital=hospital,
+        entrusting_party_name=name,
+        note="案件の事実の更新を反映",
+    )
 
 
 # --- duties and their tasks --------------------------------------------------------------------------------------
