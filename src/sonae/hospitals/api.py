@@ -22,6 +22,7 @@ from sonae.programme.businesses import BY_CODE
 
 from . import selectors, services
 from .models import HospitalSite
+from .rules import SHARING_SECTIONS
 
 router = Router(tags=["医療機関ポータル"])
 
@@ -274,7 +275,7 @@ def _link(link) -> dict:
         "business_codes": link.business_codes,
         "data_items": link.data_items,
         "since": link.since,
-        "consents": {code: link.shares(code) for code in ("insurance", "selfcheck", "checklist", "bcp")},
+        "consents": {code: link.shares(code) for code in SHARING_SECTIONS},
     }
 
 

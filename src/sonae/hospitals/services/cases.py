@@ -13,6 +13,7 @@ from sonae.core.models import Organisation, OrganisationKind
 from sonae.incidents.models import HospitalNotice, Incident, TimelineKind
 
 from ..models import CaseMessage, ContractorLink, JointReport
+from ..rules import SHARING_SECTIONS
 from ..selectors import notices_for, notified_hospitals
 from .common import actor_label, audit_actor, notify_organisation, require, url_of
 
@@ -30,7 +31,7 @@ def shared_view_record(*, actor: Actor, links: list[ContractorLink], what: str) 
             "contractors": [
                 {
                     "provider": link.provider_id,
-                    "sections": [c for c in ("insurance", "selfcheck", "checklist", "bcp") if link.shares(c)],
+                    "sections": [c for c in SHARING_SECTIONS if link.shares(c)],
                 }
                 for link in links
             ],
