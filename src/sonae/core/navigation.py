@@ -98,15 +98,19 @@ def nav_items(kind: str | None, path: str = "") -> list[NavItem]:
     An entry is active when the request path is its URL or below it; the dashboard (usually ``/``) only when the
     path is exactly its URL, otherwise it would be active everywhere.
     """
-    items: list[NavItem] = []
+    resolved: list[tuple[str, str]] = []
     dashboard_url = _reverse_first(DASHBOARD.url_names)
     for entry in NAVIGATION.get(kind or "", ()):
         url = _reverse_first(entry.url_names)
-        if url is None:
-            continue
+        if url is not None:
+            resolved.append((entry.label, url))
+
+    def matches(url: str) -> bool:
         if url == dashboard_url or url == "/":
-            active = path == url
-        else:
-            active = path == url or path.startswith(url.rstrip("/") + "/")
-        items.append(NavItem(entry.label, url, active))
-    return items
+            return path == url
+        return path == url or path.startswith(url.rstrip("/") + "/")
+
+    # Only the most specific matching entry is active (/incidents/queue/ is 受付キュー, not also 案件).
+    matching = [url for _, url in resolved if matches(url)]
+    best = max(matching, key=len) if matching else None
+    return [NavItem(label, url, url == best) for label, url in resolved]
