@@ -54,7 +54,7 @@ def test_provider_records_a_lost_bag_and_downloads_the_hospital_notice(page, liv
 
     # The case page's 法的対応 tab: the facts come prefilled from the report.
     page.goto(f"{base}/incidents/{incident.reference}/")
-    page.get_by_role("link", name="法的対応").click()
+    page.get_by_role("link", name="法的対応", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.locator("input[name=persons]").input_value() == "30"
     page.get_by_role("button", name="判定する").click()
