@@ -15,6 +15,7 @@ from sonae.documents.pdf import render_pdf
 from sonae.incidents.models import HospitalNotice, Incident, TimelineKind
 from sonae.jp.formatting import format_persons
 from sonae.jp.wareki import format_date_ja, format_datetime_ja
+from sonae.webhooks import emitters as webhooks
 
 from .common import audit_actor, case_url, require, require_case_access, timeline_add
 from .notify import desk_members, email_notice, members_of, notify_users
@@ -208,6 +209,7 @@ def hospital_notice_acknowledge(*, actor: Actor, notice: HospitalNotice) -> Hosp
             data={"incident": incident.reference},
             **audit_actor(actor),
         )
+        webhooks.notice_acknowledged(notice)
         notify_users(
             members_of(incident.provider) + desk_members(),
             title=f"{incident.reference}: {notice.recipient_name} が通知の受領を確認しました",
@@ -225,7 +227,10 @@ def notice_pdf(notice: HospitalNotice) -> bytes:
 def _notice_url(notice: HospitalNotice) -> str:
     from django.urls import NoReverseMatch, reverse
 
-    try:
-        return reverse("incidents:hospital_notice", args=[notice.pk])
-    except NoReverseMatch:
-        return ""
+    # The hospital portal's page shows the notice with the hospital's own duties and drafts.
+    for name in ("hospitals:notice", "incidents:hospital_notice"):
+        try:
+            return reverse(name, args=[notice.pk])
+        except NoReverseMatch:
+            continue
+    return ""
