@@ -1,0 +1,97 @@
+"""Every read of rights requests, scoped by the actor."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import QuerySet
+
+from sonae.core.actors import Actor
+from sonae.core.errors import NotFound
+from sonae.incidents.models import Incident
+from sonae.incidents.selectors import incident_get, may_work_on
+
+from .models import Kind, Restriction, RightsRequest
+
+
+def requests_for_incident(actor: Actor | None, incident: Incident) -> QuerySet[RightsRequest]:
+    """Requests of a case: the provider (own case) and the desk; NotFound for anyone else."""
+    if actor is None or not actor.may("rights.view") or not may_work_on(actor, incident):
+        raise NotFound()
+    return RightsRequest.objects.filter(incident=incident)
+
+
+def request_get(actor: Actor | None, reference: str, pk) -> RightsRequest:
+    """One request of a case, or NotFound outside the actor's scope."""
+    incident = incident_get(actor, reference)
+    try:
+        return requests_for_incident(actor, incident).get(pk=pk)
+    except (RightsRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def forwarded_for(actor: Actor | None) -> QuerySet[RightsRequest]:
+    """The hospital's view: requests its contractors forwarded to it."""
+    if actor is None or not actor.may("rights.view_forwarded"):
+        return RightsRequest.objects.none()
+    return RightsRequest.objects.filter(forwarded_to=actor.organisation).select_related(
+        "incident", "organisation"
+    )
+
+
+def forwarded_get(actor: Actor | None, pk) -> RightsRequest:
+    try:
+        return forwarded_for(actor).get(pk=pk)
+    except (RightsRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def excluded_victim_ids(incident: Incident) -> set[int]:
+    """Victims of the case to leave out of further letters, gifts and exports (granted suspension/erasure).
+
+    Internal hook for the victims app (no actor: the caller has already scoped the incident).
+    """
+    return set(
+        Restriction.objects.filter(incident=incident, kind=Kind.SUSPENSION).values_list(
+            "victim_id", flat=True
+        )
+    )
+
+
+def report(requests: QuerySet[RightsRequest], *, today: date) -> dict:
+    """Requests by kind, on time vs late, and outcomes (per case or per programme year)."""
+    by_kind: Counter = Counter()
+    outcomes: Counter = Counter()
+    on_time = late = 0
+    for r in requests:
+        by_kind[r.kind] += 1
+        if r.decision:
+            outcomes[r.decision] += 1
+        if r.status in ("forwarded", "withdrawn"):
+            continue
+        if r.is_late(today):
+            late += 1
+        else:
+            on_time += 1
+    return {
+        "total": sum(by_kind.values()),
+        "by_kind": dict(by_kind),
+        "on_time": on_time,
+        "late": late,
+        "outcomes": dict(outcomes),
+    }
+
+
+def report_for_incident(actor: Actor | None, incident: Incident, *, today: date) -> dict:
+    return report(requests_for_incident(actor, incident), today=today)
+
+
+def report_for_year(actor: Actor | None, year_code: str, *, today: date) -> dict:
+    """Per programme year: a provider its own requests; the desk and the agency all (no personal data)."""
+    if actor is None or not actor.may("rights.report"):
+        raise NotFound()
+    qs = RightsRequest.objects.filter(incident__programme_year__code=year_code)
+    if actor.kind == "provider":
+        qs = qs.filter(organisation=actor.organisation)
+    return report(qs, today=today)

@@ -1,0 +1,214 @@
+"""Rights requests: intake, who answers, grounds, decision, reply, effects, fees, lateness, purge, scoping."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sonae.core.errors import IllegalTransition, InvalidInput, NotFound
+from sonae.rights import rules
+from sonae.rights.models import Attachment, RightsRequest, Status
+from sonae.rights.selectors import (
+    excluded_victim_ids,
+    forwarded_for,
+    report_for_incident,
+    request_get,
+)
+from sonae.rights.services import (
+    attachment_add,
+    attachment_read,
+    attachments_purge,
+    rights_request_close,
+    rights_request_decide,
+    rights_request_receive,
+    rights_request_reply,
+    rights_request_verify_identity,
+)
+
+VICTIM = 7 << 24 | 12
+
+
+def _receive(world, incident, kind="suspension", **kw):
+    return rights_request_receive(
+        actor=world.actor("provider"),
+        incident=incident,
+        kind=kind,
+        channel=kw.pop("channel", "call"),
+        received_on=kw.pop("received_on", date(2026, 3, 11)),
+        asked="私の情報を消去してください。",
+        victim_id=kw.pop("victim_id", VICTIM),
+        **kw,
+    )
+
+
+def test_erasure_request_from_a_call_excludes_the_person_after_decision_and_reply(world, own_case):
+    request = _receive(world, own_case)
+    assert request.responder == "self" and request.status == Status.RECEIVED
+    rights_request_verify_identity(
+        actor=world.actor("provider"), request=request, method="電話で氏名・生年月日・照会番号を確認"
+    )
+    assert request.grounds_hold is True and request.grounds_assessment_version == 1
+    rights_request_decide(actor=world.actor("provider"), request=request, decision="comply", erase=True)
+    rights_request_reply(
+        actor=world.actor("provider"), request=request, replied_on=date(2026, 3, 13), method="post"
+    )
+    assert RightsRequest.objects.get(pk=request.pk).status == Status.REPLIED
+    assert excluded_victim_ids(own_case) == {VICTIM}
+    assert request.restriction.erased is True
+
+
+def test_a_refused_request_does_not_exclude_the_person(world, own_case):
+    request = _receive(world, own_case)
+    rights_request_verify_identity(actor=world.actor("provider"), request=request, method="書面")
+    rights_request_decide(
+        actor=world.actor("provider"), request=request, decision="refuse", reasons="根拠なし"
+    )
+    assert excluded_victim_ids(own_case) == set()
+
+
+def test_refusal_needs_reasons(world, own_case):
+    request = _receive(world, own_case)
+    rights_request_verify_identity(actor=world.actor("provider"), request=request, method="書面")
+    with pytest.raises(InvalidInput) as error:
+        rights_request_decide(actor=world.actor("provider"), request=request, decision="refuse")
+    assert error.value.field == "decision_reasons"
+
+
+def test_grounds_do_not_hold_without_a_reportable_assessment(world, entrusted_case):
+    entrusted_case.data_owner = "own"
+    entrusted_case.save(update_fields=["data_owner"])
+    request = _receive(world, entrusted_case)
+    rights_request_verify_identity(actor=world.actor("provider"), request=request, method="書面")
+    assert request.grounds_hold is False
+
+
+def test_a_contractors_request_is_forwarded_to_the_hospital_and_appears_in_its_view(world, entrusted_case):
+    request = _receive(world, entrusted_case)
+    assert request.status == Status.FORWARDED
+    assert request.forwarded_to == world.hospital.organisation
+    assert "委託元" in request.responder_rule
+    assert list(forwarded_for(world.actor("hospital"))) == [request]
+
+
+def test_the_hospital_is_told_in_its_portal(world, entrusted_case):
+    from sonae.core.models import Notification
+
+    _receive(world, entrusted_case)
+    assert Notification.objects.filter(user=world.user("hospital"), title__contains="転送").exists()
+
+
+def test_another_hospital_does_not_see_the_forwarded_request(world, entrusted_case):
+    from sonae.core.actors import Actor
+    from tests.factories import member
+
+    _receive(world, entrusted_case)
+    other = Actor.from_membership(member("hospital", code="other-hospital"))
+    assert list(forwarded_for(other)) == []
+
+
+def test_a_fee_cannot_be_entered_for_a_suspension_request(world, own_case):
+    with pytest.raises(InvalidInput) as error:
+        _receive(world, own_case, kind="suspension", fee_yen=500)
+    assert error.value.field == "fee_yen"
+    assert not RightsRequest.objects.exists()
+
+
+def test_a_fee_may_be_entered_for_disclosure(world, own_case):
+    assert _receive(world, own_case, kind="disclosure", fee_yen=500).fee_yen == 500
+
+
+def test_a_request_past_its_target_shows_as_late(world, own_case, clock):
+    request = _receive(world, own_case, received_on=date(2026, 3, 11))
+    assert request.target_on == date(2026, 3, 25)
+    clock.move_to("2026-03-26T10:00:00+09:00")
+    assert request.is_late(date(2026, 3, 26))
+    assert report_for_incident(world.actor("provider"), own_case, today=date(2026, 3, 26))["late"] == 1
+
+
+def test_a_request_answered_by_its_target_is_on_time(world, own_case):
+    request = _receive(world, own_case)
+    assert not request.is_late(date(2026, 3, 25))
+
+
+def test_the_person_may_sue_two_weeks_after_the_request_arrived(world, own_case):
+    assert _receive(world, own_case).may_sue_from == date(2026, 3, 25)
+
+
+def test_the_target_is_configurable(world, own_case, settings):
+    settings.SONAE_RIGHTS_TARGET_DAYS = 7
+    assert _receive(world, own_case).target_on == date(2026, 3, 18)
+
+
+def test_a_decision_before_identity_is_verified_is_illegal(world, own_case):
+    request = _receive(world, own_case)
+    with pytest.raises(IllegalTransition):
+        rights_request_decide(actor=world.actor("provider"), request=request, decision="comply")
+
+
+def test_another_provider_gets_404(world, own_case):
+    request = _receive(world, own_case)
+    with pytest.raises(NotFound):
+        request_get(world.actor("provider_b"), own_case.reference, request.pk)
+
+
+def test_the_agency_gets_404_for_a_request(world, own_case):
+    request = _receive(world, own_case)
+    with pytest.raises(NotFound):
+        request_get(world.actor("agency"), own_case.reference, request.pk)
+
+
+def test_the_desk_sees_the_request(world, own_case):
+    request = _receive(world, own_case)
+    assert request_get(world.actor("desk"), own_case.reference, request.pk) == request
+
+
+def test_id_documents_are_stored_encrypted_and_read_back_logged(world, own_case, settings, tmp_path):
+    from sonae.core.models import AuditEvent
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    request = _receive(world, own_case)
+    data = b"%PDF-1.4 license"
+    attachment = attachment_add(actor=world.actor("provider"), request=request, name="免許証.pdf", data=data)
+    assert data not in (tmp_path / attachment.storage_name).read_bytes()
+    assert attachment_read(actor=world.actor("provider"), attachment=attachment, reason="本人確認") == data
+    assert AuditEvent.objects.filter(action="personal_data.viewed").exists()
+
+
+def test_id_documents_are_purged_after_closure_plus_retention(world, own_case, settings, tmp_path, clock):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    request = _receive(world, own_case, kind="disclosure")
+    attachment = attachment_add(
+        actor=world.actor("provider"), request=request, name="id.pdf", data=b"%PDF-1 x"
+    )
+    rights_request_verify_identity(actor=world.actor("provider"), request=request, method="書面")
+    rights_request_decide(actor=world.actor("provider"), request=request, decision="comply")
+    rights_request_reply(
+        actor=world.actor("provider"), request=request, replied_on=date(2026, 3, 12), method="post"
+    )
+    rights_request_close(actor=world.actor("provider"), request=request)
+    assert attachments_purge() == 0
+    clock.move_to("2026-06-15T10:00:00+09:00")
+    assert attachments_purge() == 1
+    attachment = Attachment.objects.get(pk=attachment.pk)
+    assert attachment.purged_at is not None and attachment.storage_name == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"),
+    [("disclosure", True), ("correction", False), ("suspension", False), ("third_party", False)],
+)
+def test_only_disclosure_may_carry_a_fee(kind, allowed):
+    assert rules.fee_allowed(kind) is allowed
