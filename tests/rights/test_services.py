@@ -212,3 +212,51 @@ def test_id_documents_are_purged_after_closure_plus_retention(world, own_case, s
 )
 def test_only_disclosure_may_carry_a_fee(kind, allowed):
     assert rules.fee_allowed(kind) is allowed
+
+
+def _decided(world, incident, kind="disclosure", decision="comply", **kw):
+    request = _receive(world, incident, kind=kind, requester_name="山田 花子")
+    rights_request_verify_identity(actor=world.actor("provider"), request=request, method="書面")
+    return rights_request_decide(actor=world.actor("provider"), request=request, decision=decision, **kw)
+
+
+@pytest.mark.parametrize(
+    ("decision", "kw", "phrase"),
+    [
+        ("comply", {}, "ご請求のとおり"),
+        ("partly", {"reasons": "一部は保存義務あり"}, "一部は保存義務あり"),
+        ("refuse", {"reasons": "本人確認ができない"}, "応じることができません"),
+        ("alternative", {"alternative_measure": "利用を停止し、保存期間後に消去"}, "代替措置"),
+    ],
+)
+def test_the_reply_letter_states_the_decision(world, own_case, decision, kw, phrase):
+    import io
+
+    from docx import Document
+
+    from sonae.rights.letters import reply_docx
+
+    request = _decided(world, own_case, kind="suspension", decision=decision, **kw)
+    document = Document(io.BytesIO(reply_docx(request)))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert phrase in text and "山田 花子 様" in text
+
+
+def test_the_reply_letter_renders_as_pdf(world, own_case):
+    from sonae.rights.letters import reply_pdf
+
+    assert reply_pdf(_decided(world, own_case)).startswith(b"%PDF")
+
+
+def test_the_disclosure_package_is_logged_as_a_personal_data_export(world, own_case):
+    from sonae.core.models import AuditEvent
+    from sonae.rights.letters import disclosure_package
+
+    request = _decided(world, own_case)
+    data = disclosure_package(
+        actor=world.actor("provider"), request=request, reason="開示請求への回答", fmt="docx"
+    )
+    assert data.startswith(b"PK")
+    assert AuditEvent.objects.filter(action="personal_data.exported", target_id=str(request.pk)).exists()
