@@ -247,7 +247,11 @@ def expense_update(*, actor: Actor, expense: Expense, today: date | None = None,
     if unknown:
         raise InvalidInput(f"変更できない項目です: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        expense = Expense.objects.select_for_update().select_related("claim", "incident").get(pk=expense.pk)
+        expense = (
+            Expense.objects.select_for_update(of=("self",))
+            .select_related("claim", "incident")
+            .get(pk=expense.pk)
+        )
         _require_editable(expense)
         coverage = incident_coverage(expense.incident).require()
         current = {name: getattr(expense, name) for name in EDITABLE_FIELDS}
@@ -276,7 +280,11 @@ def expense_delete(*, actor: Actor, expense: Expense) -> None:
     require(actor, "claims.expense.edit")
     require_own(actor, expense.incident)
     with transaction.atomic():
-        expense = Expense.objects.select_for_update().select_related("claim", "incident").get(pk=expense.pk)
+        expense = (
+            Expense.objects.select_for_update(of=("self",))
+            .select_related("claim", "incident")
+            .get(pk=expense.pk)
+        )
         _require_editable(expense)
         claim = expense.claim
         files = list(expense.attachments.values_list("storage_name", flat=True))
