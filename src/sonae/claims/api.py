@@ -600,3 +600,9 @@ def claim_payment(request, number: str, payload: PaymentIn):
         actor=actor, claim=claim, paid_on=payload.paid_on, amount=payload.amount, reference=payload.reference
     )
     return _claim(actor, selectors.claim_get(actor, claim.number))
+
+
+# Coverage determination (issue 12): GET /incidents/{reference}/coverage, in its own module.
+from .api_coverage import router as coverage_router  # noqa: E402
+
+router.add_router("", coverage_router)

@@ -22,3 +22,7 @@ register("claims.claim.review", {"insurer"}, Role.STAFF)  # review, ask for info
 register("claims.claim.pay", {"insurer"}, Role.STAFF)
 register("claims.queue", {"insurer"})
 register("claims.export", {"provider", "insurer"}, Role.STAFF)  # claim pack PDF, Excel of expenses
+# Coverage determination (issue 12): the provider sees its own cases' outcome, the insurer everything and decides,
+# the agency a summary, the desk a provisional reading (sonae.claims.coverage_status).
+register("claims.coverage.view", {"provider", "insurer", "agency", "desk"})
+register("claims.coverage.decide", {"insurer"}, Role.STAFF)

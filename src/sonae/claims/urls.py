@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .views import approvals, claims, expenses
+from .views import approvals, claims, coverage, expenses
 
 
 class ClaimNumberConverter:
@@ -50,6 +50,7 @@ urlpatterns = [
     path("cases/<case:reference>/expenses.xlsx", expenses.case_expenses_xlsx, name="expenses_xlsx"),
     path("cases/<case:reference>/approvals/new/", approvals.approval_request, name="approval_request"),
     path("cases/<case:reference>/claims/new/", claims.claim_create, name="claim_create"),
+    path("cases/<case:reference>/coverage/", coverage.coverage_page, name="coverage"),  # issue 12
     path("<claim:number>/", claims.claim_detail, name="detail"),
     path("<claim:number>/transition/", claims.claim_transition, name="transition"),
     path("<claim:number>/decide/", claims.claim_decide, name="decide"),

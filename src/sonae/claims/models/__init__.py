@@ -14,6 +14,7 @@ from .claims import (
     NumberCounter,
     Payment,
 )
+from .determination import CoverageDecision, CoverageOutcome, CoverageOverride
 from .expenses import Attachment, AttachmentKind, Expense
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "ClaimEvent",
     "ClaimLine",
     "ClaimStatus",
+    "CoverageDecision",
+    "CoverageOutcome",
+    "CoverageOverride",
     "Expense",
     "NumberCounter",
     "Payment",

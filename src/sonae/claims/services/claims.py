@@ -39,6 +39,7 @@ from .common import (
     require_own,
     url_or_blank,
 )
+from .coverage import require_coverage_confirmed
 
 PROVIDER_TARGETS = frozenset({ClaimStatus.SUBMITTED, ClaimStatus.RESUBMITTED, ClaimStatus.WITHDRAWN})
 INSURER_TARGETS = frozenset(
@@ -301,6 +302,8 @@ def claim_transition(
                 fields.append("submitted_at")
         elif to_status in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED):
             amount = _decide(claim, to_status, reason, adjustments, fields)
+            # Issue 12: no approval on an incident not covered (or needing review) without the insurer's override.
+            require_coverage_confirmed(claim)
             claim.decided_at = now
             fields.append("decided_at")
         elif to_status == ClaimStatus.REJECTED:
