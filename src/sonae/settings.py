@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "sonae.hospitals",
     "sonae.rights",
     "sonae.documents",
+    "sonae.webhooks",
 ]
 if TESTING:
     INSTALLED_APPS.append("tests.testapp")
@@ -138,6 +139,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sonae.core.security.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -145,6 +147,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "sonae.core.security.StaffSessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "sonae.core.middleware.ActiveMembershipMiddleware",
     "sonae.core.middleware.RequireMfaMiddleware",
@@ -237,6 +240,11 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
 AXES_ENABLED = _env_bool("SONAE_AXES_ENABLED", True)
+# Behind nginx: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR). Rate limits and axes use it.
+SONAE_PROXY_COUNT = int(os.environ.get("SONAE_PROXY_COUNT", "0"))
+if SONAE_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = SONAE_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- i18n / time --------------------------------------------------------------------------------------------
 
@@ -312,6 +320,31 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Staff of agency, insurer and desk (sonae.core.security): signed out after 30 min idle and 8 h after sign-in.
+SONAE_STAFF_IDLE_TIMEOUT = int(os.environ.get("SONAE_STAFF_IDLE_TIMEOUT", str(30 * 60)))
+SONAE_STAFF_SESSION_MAX_AGE = int(os.environ.get("SONAE_STAFF_SESSION_MAX_AGE", str(8 * 60 * 60)))
+# Exports of personal data need a sign-in or re-authentication within 10 min. Off under pytest by default:
+# force_login records no authentication time (tests/core/test_security.py turns it on).
+SONAE_REQUIRE_RECENT_AUTH = _env_bool("SONAE_REQUIRE_RECENT_AUTH", not TESTING)
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit "N/SECONDS" from the environment (sonae.core.ratelimit; 0/… turns it off)."""
+    raw = os.environ.get(name, default)
+    try:
+        count, window = raw.split("/")
+        return int(count), int(window)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like 30/600 (requests/seconds), not {raw!r}") from None
+
+
+SONAE_RATE_LIMITS = {
+    "login": _rate("SONAE_RATE_LOGIN", "30/600"),  # sign-in POSTs per IP
+    "api_token": _rate("SONAE_RATE_API_TOKEN", "600/60"),  # API requests per token
+    "api_bad_token": _rate("SONAE_RATE_API_BAD_TOKEN", "60/600"),  # failed token attempts per IP
+    "lookup": _rate("SONAE_RATE_LOOKUP", "60/600"),  # victim look-ups per user
+    "public": _rate("SONAE_RATE_PUBLIC", "20/600"),  # public inquiry form posts per IP
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -347,3 +380,6 @@ LOGGING = {
 
 SONAE_DESK_PHONE = os.environ.get("SONAE_DESK_PHONE", "0120-000-000")
 SONAE_SITE_URL = os.environ.get("SONAE_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks to loopback/private addresses: allowed in development and tests, refused in production unless set.
+SONAE_WEBHOOKS_ALLOW_PRIVATE = _env_bool("SONAE_WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
+SONAE_WEBHOOKS_TIMEOUT = float(os.environ.get("SONAE_WEBHOOKS_TIMEOUT", "10"))

@@ -16,6 +16,7 @@ APP_URLS = [
     ("claims", "claims/"),
     ("hospitals", "hospitals/"),
     ("rights", "rights/"),
+    ("webhooks", "settings/webhooks/"),
 ]
 
 urlpatterns = [

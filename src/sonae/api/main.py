@@ -11,13 +11,14 @@ import logging
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from sonae.core import policy
 from sonae.core.actors import Actor
 from sonae.core.errors import DomainError
 from sonae.core.middleware import _has_totp
+from sonae.core.ratelimit import client_ip, hit_named
 from sonae.core.selectors import memberships_for
 from sonae.core.services import api_token_authenticate
 
@@ -30,7 +31,14 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         api_token = api_token_authenticate(token)
         if api_token is None:
+            # Guessing tokens: limit failed attempts per IP (SONAE_RATE_LIMITS["api_bad_token"]).
+            wait = hit_named("api_bad_token", client_ip(request))
+            if wait is not None:
+                raise Throttled(wait)
             return None
+        wait = hit_named("api_token", str(api_token.pk))  # per token, e.g. 600 a minute
+        if wait is not None:
+            raise Throttled(wait)
         return Actor.from_token(api_token)
 
 
@@ -104,6 +112,15 @@ def _not_found(request, exc):
     return envelope(request, 404, "not_found", "指定されたデータが見つかりません。")
 
 
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    response = envelope(
+        request, 429, "throttled", "リクエストが多すぎます。しばらくしてから再度お試しください。"
+    )
+    response["Retry-After"] = str(max(1, int(exc.wait or 1)))
+    return response
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     codes = {
@@ -145,6 +162,7 @@ APP_ROUTERS = [
     "claims",
     "hospitals",
     "rights",
+    "webhooks",
 ]
 
 

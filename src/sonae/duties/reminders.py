@@ -17,6 +17,7 @@ from sonae.incidents.services.common import case_url
 from sonae.incidents.services.notify import notify_users
 from sonae.jp.calendar import ADMINISTRATIVE_CALENDAR, tokyo_date
 from sonae.jp.wareki import format_date_ja
+from sonae.webhooks import emitters as webhooks
 
 from .models import INFORMATIONAL_KINDS, DueType, DutyItem
 
@@ -58,6 +59,7 @@ def _claim_on_day(item: DutyItem) -> bool:
 
 
 def _send(item: DutyItem, *, on_day: bool) -> None:
+    webhooks.duty_due_soon(item, on_day=on_day)
     due = format_date_ja(item.due_date, weekday=True)
     what = "目安" if item.due_type == DueType.TARGET else "期限"
     if on_day:

@@ -15,6 +15,7 @@ from sonae.core.errors import IllegalTransition, InvalidInput
 from sonae.jp.calendar import tokyo_date
 from sonae.jp.formatting import format_yen
 from sonae.jp.wareki import format_date_ja
+from sonae.webhooks import emitters as webhooks
 
 from ..coverage import calculate, parse_claim_input
 from ..inputs import (
@@ -334,6 +335,7 @@ def claim_transition(
             },
             **audit_actor(actor),
         )
+        webhooks.claim_status_changed(claim, from_status=previous)
         if to_status in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED):
             # Later claims of the policy now have less left of the limits.
             recalculate_open_claims(policy=claim.policy, exclude=claim)
@@ -438,6 +440,7 @@ def claim_pay(
             },
             **audit_actor(actor),
         )
+        webhooks.claim_status_changed(claim, from_status=previous)
         notify_organisation(
             claim.incident.provider,
             title=f"保険金のお支払い（{claim.number}）",

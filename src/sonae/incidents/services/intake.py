@@ -19,6 +19,7 @@ from sonae.incidents.models import Channel, DataOwner, Incident, IncidentCounter
 from sonae.jp.calendar import tokyo_date
 from sonae.jp.formatting import format_persons, normalize_phone
 from sonae.jp.wareki import format_datetime_ja
+from sonae.webhooks import emitters as webhooks
 
 from .common import audit_actor, case_url, require, sla_policy_at, timeline_add
 from .notify import desk_members, members_of, notify_users
@@ -203,6 +204,7 @@ def incident_report(
             },
             **audit_actor(actor),
         )
+        webhooks.incident_created(incident)
         url = case_url(incident)
         notify_users(
             desk_members(),

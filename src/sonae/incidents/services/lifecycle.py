@@ -14,6 +14,7 @@ from sonae.core.models import OrganisationKind
 from sonae.duties.rules import CAUSES, DATA_ITEMS
 from sonae.incidents import triage
 from sonae.incidents.models import STATUS_TRANSITIONS, Incident, Status, TimelineKind
+from sonae.webhooks import emitters as webhooks
 
 from .common import audit_actor, case_url, require, require_case_access, timeline_add
 from .intake import triage_text
@@ -204,6 +205,7 @@ def incident_triage(
             },
             **audit_actor(actor),
         )
+        webhooks.incident_status_changed(incident, from_status=previous)
         _notify_provider(incident, actor, f"デスクがトリアージしました: {incident.get_category_display()}")
     return incident
 
@@ -261,6 +263,7 @@ def incident_transition(*, actor: Actor, incident: Incident, to_status: str, rea
             data={"from": current, "to": to_status},
             **audit_actor(actor),
         )
+        webhooks.incident_status_changed(incident, from_status=current)
         _notify_provider(incident, actor, f"状態が「{incident.get_status_display()}」になりました")
         if actor.kind == OrganisationKind.PROVIDER:
             notify_users(

@@ -14,6 +14,7 @@ from sonae.core.models import Membership, Organisation, OrganisationKind, User
 from sonae.incidents.models import Incident, Phase, Task, TaskStatus, TimelineKind
 from sonae.jp.wareki import format_date_ja
 from sonae.programme.coverage_items import ITEMS
+from sonae.webhooks import emitters as webhooks
 
 from .common import audit_actor, case_url, require, require_case_access, timeline_add
 from .lifecycle import incident_mark_first_response
@@ -56,6 +57,7 @@ def _check_task_fields(
 
 
 def _notify_assignment(task: Task, actor: Actor) -> None:
+    webhooks.task_assigned(task)
     if task.owner_user is None:
         return
     due = f"（期限 {format_date_ja(task.due_date)}）" if task.due_date else ""
