@@ -10,14 +10,16 @@ from django.db.models import QuerySet
 from sonae.core.actors import Actor
 from sonae.core.errors import NotFound
 from sonae.incidents.models import Incident
-from sonae.incidents.selectors import incident_get, may_work_on
+from sonae.incidents.selectors import incident_get
 
 from .models import Kind, Restriction, RightsRequest
 
 
 def requests_for_incident(actor: Actor | None, incident: Incident) -> QuerySet[RightsRequest]:
     """Requests of a case: the provider (own case) and the desk; NotFound for anyone else."""
-    if actor is None or not actor.may("rights.view") or not may_work_on(actor, incident):
+    if actor is None or not actor.may("rights.view"):
+        raise NotFound()
+    if not (actor.kind == "desk" or incident.provider_id == actor.organisation.pk):
         raise NotFound()
     return RightsRequest.objects.filter(incident=incident)
 

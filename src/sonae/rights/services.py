@@ -367,3 +367,13 @@ def rights_remind(*, today: date | None = None) -> int:
             RightsRequest.objects.filter(pk=request.pk).update(reminded_on=today)
         count += 1
     return count
+
+
+def forwarded_request_viewed(*, actor: Actor, request: RightsRequest) -> None:
+    """The hospital opened a forwarded request (requester's name and words): logged as personal-data access."""
+    audit_personal_data_access(
+        actor=actor.user,
+        organisation=actor.organisation,
+        target=request,
+        reason="委託先から転送された開示等の請求への対応",
+    )

@@ -1,0 +1,103 @@
+"""Rights pages: the new-user flow from a call, the fee rule in the form, lateness, the hospital's view, 404s."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from sonae.rights.models import RightsRequest, Status
+from sonae.rights.selectors import excluded_victim_ids
+
+VICTIM = 3 << 24 | 5
+
+
+def _client(world, name: str) -> Client:
+    client = Client()
+    client.force_login(world.user(name))
+    return client
+
+
+FORM = {
+    "kind": "suspension",
+    "channel": "call",
+    "received_on": "2026-03-11",
+    "asked": "私の情報の利用を停止し、消去してください。",
+    "victim_id": VICTIM,
+    "requester_name": "山田 花子",
+}
+
+
+def test_from_a_call_an_erasure_request_is_decided_replied_and_the_person_excluded(world, own_case):
+    client = _client(world, "provider")
+    ref = own_case.reference
+    response = client.post(f"/rights/{ref}/new/", {**FORM, "fee_yen": ""})
+    assert response.status_code == 302, response.content.decode()
+    pk = RightsRequest.objects.get().pk
+    client.post(f"/rights/{ref}/{pk}/verify/", {"method": "電話で生年月日と照会番号を確認"})
+    page = client.get(f"/rights/{ref}/{pk}/").content.decode()
+    assert "満たす" in page and "法39条" in page
+    client.post(f"/rights/{ref}/{pk}/decide/", {"decision": "comply", "erase": "on"})
+    assert client.get(f"/rights/{ref}/{pk}/letter.pdf").status_code == 200
+    client.post(f"/rights/{ref}/{pk}/reply/", {"replied_on": "2026-03-12", "method": "post"})
+    assert RightsRequest.objects.get().status == Status.REPLIED
+    assert excluded_victim_ids(own_case) == {VICTIM}
+
+
+def test_the_form_refuses_a_fee_for_a_suspension_request(world, own_case):
+    response = _client(world, "provider").post(
+        f"/rights/{own_case.reference}/new/", {**FORM, "fee_yen": "500"}
+    )
+    assert response.status_code == 400
+    assert "法38条" in response.content.decode()
+    assert not RightsRequest.objects.exists()
+
+
+def test_the_decision_form_offers_no_fee_for_a_suspension_request(world, own_case):
+    client = _client(world, "provider")
+    client.post(f"/rights/{own_case.reference}/new/", FORM)
+    pk = RightsRequest.objects.get().pk
+    client.post(f"/rights/{own_case.reference}/{pk}/verify/", {"method": "書面"})
+    page = client.get(f"/rights/{own_case.reference}/{pk}/").content.decode()
+    assert 'name="fee_yen"' not in page
+
+
+def test_a_request_past_its_target_shows_as_late(world, own_case, clock):
+    client = _client(world, "provider")
+    client.post(f"/rights/{own_case.reference}/new/", FORM)
+    assert "期限超過</span>" not in client.get(f"/rights/{own_case.reference}/").content.decode()
+    clock.move_to("2026-03-26T09:00:00+09:00")
+    client = _client(world, "provider")  # a new session: the old one expired over the fortnight
+    assert "期限超過</span>" in client.get(f"/rights/{own_case.reference}/").content.decode()
+
+
+def test_a_contractors_request_appears_in_the_hospitals_portal(world, entrusted_case):
+    _client(world, "provider").post(f"/rights/{entrusted_case.reference}/new/", FORM)
+    item = RightsRequest.objects.get()
+    hospital = _client(world, "hospital")
+    assert "山田" not in hospital.get("/rights/hospital/").content.decode()
+    assert item.organisation.name in hospital.get("/rights/hospital/").content.decode()
+    assert "山田 花子" in hospital.get(f"/rights/hospital/{item.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["provider_b", "agency", "hospital", "foundation"])
+def test_other_organisations_get_404_on_the_case_pages(world, own_case, who):
+    _client(world, "provider").post(f"/rights/{own_case.reference}/new/", FORM)
+    pk = RightsRequest.objects.get().pk
+    client = _client(world, who)
+    assert client.get(f"/rights/{own_case.reference}/{pk}/").status_code == 404
+    assert client.get(f"/rights/{own_case.reference}/").status_code == 404
+
+
+def test_another_hospital_gets_404_on_a_forwarded_request(world, entrusted_case):
+    from tests.factories import member
+
+    _client(world, "provider").post(f"/rights/{entrusted_case.reference}/new/", FORM)
+    other = member("hospital", code="other-hospital")
+    client = Client()
+    client.force_login(other.user)
+    assert client.get(f"/rights/hospital/{RightsRequest.objects.get().pk}/").status_code == 404
+
+
+def test_a_provider_viewer_may_not_record_a_request(world, own_case):
+    response = _client(world, "provider_viewer").post(f"/rights/{own_case.reference}/new/", FORM)
+    assert response.status_code == 403
