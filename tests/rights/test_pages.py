@@ -101,3 +101,14 @@ def test_another_hospital_gets_404_on_a_forwarded_request(world, entrusted_case)
 def test_a_provider_viewer_may_not_record_a_request(world, own_case):
     response = _client(world, "provider_viewer").post(f"/rights/{own_case.reference}/new/", FORM)
     assert response.status_code == 403
+
+
+def test_the_case_page_links_to_the_rights_tab(world, own_case):
+    page = _client(world, "provider").get(f"/incidents/{own_case.reference}/").content.decode()
+    assert f'href="/rights/{own_case.reference}/"' in page
+
+
+def test_the_hospital_navigation_lists_forwarded_requests():
+    from sonae.core.navigation import nav_items
+
+    assert {item.label: item.url for item in nav_items("hospital")}["開示等の請求"] == "/rights/hospital/"

@@ -79,6 +79,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
         DASHBOARD,
         _e("通知", "hospitals:notices", "incidents:hospital_notices"),
         _e("委託先", "hospitals:contractors", "hospitals:dashboard"),
+        _e("開示等の請求", "rights:hospital_list"),
     ),
 }
 
