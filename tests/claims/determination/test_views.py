@@ -87,8 +87,12 @@ def test_the_provider_cannot_post_a_decision(world, incident, client_for):
 
 
 def test_the_agency_sees_a_summary_without_reasons_or_form(world, incident, client_for):
+    coverage_decide(
+        actor=world.actor("insurer"), incident=incident, override="not_covered", reason="社内の調査メモ"
+    )
     html = client_for("agency").get(_url(incident)).content.decode()
     assert "補償区分" in html and "理由と約款の条項" not in html
+    assert "保険会社の判断: 補償対象外" in html and "社内の調査メモ" not in html
     assert 'name="override"' not in html
     assert client_for("agency").post(_url(incident), {"override": ""}).status_code == 403
 
