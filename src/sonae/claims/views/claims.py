@@ -19,7 +19,7 @@ from .. import selectors, services
 from ..breakdown import line_reason_label
 from ..exports import expenses_xlsx
 from ..forms import ClaimCreateForm, ClaimDecisionForm, PaymentForm, TransitionForm
-from ..models import ClaimStatus
+from ..models import OPEN_STATUSES, ClaimStatus
 from ..pdf import claim_pack_pdf
 from .common import actor_for, add_form_error, back_with_error, domain_errors, file_response
 
@@ -34,13 +34,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = selectors.claims_for(actor)
     if status == "open":
-        qs = qs.filter(
-            status__in=[
-                s
-                for s in ClaimStatus.values
-                if s in ("submitted", "under_review", "info_requested", "resubmitted")
-            ]
-        )
+        qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in ClaimStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
