@@ -9,7 +9,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from sonae.core.services import notify
 from sonae.incidents.models import Incident
 from sonae.incidents.services.common import audit_actor, require, require_case_access
 from sonae.incidents.services.evidence import check_evidence_file
+from sonae.incidents.services.notify import members_of, notify_users
 from sonae.jp.calendar import tokyo_date
 
 from . import rules
@@ -73,10 +73,6 @@ def rights_request_transition(
     for name in ("status", *changes.keys()):
         setattr(request, name, getattr(locked, name))
     return request
-
-
-def _hospital_users(hospital):
-    return [m.user for m in Membership.objects.filter(organisation=hospital).select_related("user")]
 
 
 def rights_request_receive(
@@ -143,20 +139,14 @@ def rights_request_forward(*, actor: Actor, request: RightsRequest) -> RightsReq
             f"委託先 {request.organisation.name} が受け付けた本人からの請求（{request.get_kind_display()}、"
             f"到達日 {request.received_on:%Y-%m-%d}）を転送します。貴院が保有個人データの管理者として回答してください。"
         )
-        users = _hospital_users(hospital)
-        for user in users:
-            notify(
-                user=user,
-                organisation=hospital,
-                title=title,
-                body=body,
-                url=f"/rights/hospital/{request.pk}/",
-            )
-        emails = [u.email for u in users if u.email]
-        if emails:
-            transaction.on_commit(
-                lambda: send_mail(title, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
-            )
+        # In-app notice now, e-mail after commit (as a task), muted while the demo loads.
+        notify_users(
+            members_of(hospital),
+            title=title,
+            body=body,
+            url=f"/rights/hospital/{request.pk}/",
+            organisation=hospital,
+        )
     return request
 
 
