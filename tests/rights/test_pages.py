@@ -112,3 +112,22 @@ def test_the_hospital_navigation_lists_forwarded_requests():
     from sonae.core.navigation import nav_items
 
     assert {item.label: item.url for item in nav_items("hospital")}["開示等の請求"] == "/rights/hospital/"
+
+
+def test_the_year_report_counts_requests_by_kind_and_lateness(world, own_case):
+    from sonae.programme.models import ProgrammeYear
+    from tests.duties.conftest import jst
+
+    year = ProgrammeYear.objects.create(
+        code="2025", name="2025年度", period_start=jst(2025, 10, 1, 16), period_end=jst(2026, 10, 1, 16)
+    )
+    own_case.programme_year = year
+    own_case.save(update_fields=["programme_year"])
+    _client(world, "provider").post(f"/rights/{own_case.reference}/new/", FORM)
+    page = _client(world, "provider").get("/rights/report/?year=2025").content.decode()
+    assert "合計 1件／期限内 1件／期限超過 0件" in page
+    assert '<th scope="row">利用停止・消去</th><td>1件</td>' in page
+
+
+def test_the_foundation_gets_404_on_the_year_report(world):
+    assert _client(world, "foundation").get("/rights/report/?year=2026").status_code == 404

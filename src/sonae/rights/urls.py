@@ -5,6 +5,7 @@ from . import views
 app_name = "rights"
 
 urlpatterns = [
+    path("report/", views.year_report, name="report"),
     path("hospital/", views.hospital_list, name="hospital_list"),
     path("hospital/<int:pk>/", views.hospital_detail, name="hospital_detail"),
     path("<str:reference>/", views.case_list, name="case"),

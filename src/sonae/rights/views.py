@@ -15,6 +15,7 @@ from sonae.jp.calendar import tokyo_date
 
 from . import letters, selectors, services
 from .forms import DecideForm, ReasonForm, ReplyForm, RequestForm, VerifyForm
+from .models import Decision, Kind
 
 TAB = "rights"
 
@@ -181,3 +182,20 @@ def hospital_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "rights/hospital_detail.html", {"item": selectors.forwarded_get(request.actor, pk)}
     )
+
+
+@login_required
+@require_GET
+@domain_errors
+def year_report(request: HttpRequest) -> HttpResponse:
+    """Per programme year: requests by kind, on time vs late, outcomes (no personal data)."""
+    from sonae.programme.models import ProgrammeYear
+
+    years = list(ProgrammeYear.objects.order_by("-code").values_list("code", flat=True))
+    year = request.GET.get("year") or (years[0] if years else "")
+    summary = selectors.report_for_year(request.actor, year, today=_today())
+    rows = {
+        "by_kind": [(label, summary["by_kind"].get(code, 0)) for code, label in Kind.choices],
+        "outcomes": [(label, summary["outcomes"].get(code, 0)) for code, label in Decision.choices],
+    }
+    return render(request, "rights/report.html", {"year": year, "years": years, "summary": summary, **rows})
