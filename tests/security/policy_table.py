@@ -1,0 +1,280 @@
+"""The one declared access policy of Sonae, checked route by route by ``test_isolation_matrix``.
+
+Every page URL name and every API operation id must appear here (a new route fails the matrix until it is
+declared). ``Access(kinds, min_role)``: which organisation kinds may GET the route on objects of their own
+scope (the home provider's objects, its linked hospital's notices) and the lowest role that may; everybody else
+gets 403 or 404. Objects of another organisation are always 403/404 — and 404 whenever the kind and role may
+use the route at all. ``POST_ONLY`` / ``WRITE`` routes are not GET-checked; a representative set of them is
+checked with foreign ids. ``NO_FIXTURE``: the fixture world has no object to fill the URL with (listed in the
+report; declared so the route is not silently new). ``NOBODY``: no GET succeeds with the world's ids.
+
+Seeded from the behaviour of the code on 2026-11-28 and reviewed against DESIGN §1 (who sees what).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VIEWER, STAFF, ADMIN = "viewer", "staff", "admin"
+ALL = frozenset({"provider", "agency", "insurer", "desk", "foundation", "hospital"})
+
+
+@dataclass(frozen=True)
+class Access:
+    kinds: frozenset[str] | set[str]
+    min_role: str = VIEWER
+
+
+POST_ONLY = "post-only"  # a page that answers GET with 405
+WRITE = "write"  # an API operation other than GET
+NO_FIXTURE = "no-fixture"
+NOBODY = Access(frozenset())
+MOVING = "moving"  # the rights app landed during this work: declared, not yet checked (see the report)
+
+# URL name → access
+PAGES: dict[str, object] = {
+    "rights:action": MOVING,
+    "rights:case": MOVING,
+    "rights:detail": MOVING,
+    "rights:disclosure": MOVING,
+    "rights:hospital_detail": MOVING,
+    "rights:hospital_list": MOVING,
+    "rights:letter": MOVING,
+    "rights:new": MOVING,
+    "rights:report": MOVING,
+    "enrolment:index": Access({"provider", "agency", "foundation"}, VIEWER),
+    "enrolment:quotes": Access({"provider", "agency"}, VIEWER),
+    "enrolment:quote_new": Access({"provider", "agency"}, STAFF),
+    "enrolment:quote_detail": Access({"provider", "agency"}, VIEWER),
+    "enrolment:quote_pdf": Access({"provider", "agency"}, VIEWER),
+    "enrolment:quote_decline": POST_ONLY,
+    "enrolment:application_start": POST_ONLY,
+    "enrolment:applications": Access({"provider", "agency"}, VIEWER),
+    "enrolment:application_detail": Access({"provider", "agency"}, VIEWER),
+    "enrolment:application_edit": Access({"provider", "agency"}, STAFF),
+    "enrolment:application_submit": POST_ONLY,
+    "enrolment:application_review": POST_ONLY,
+    "enrolment:application_withdraw": POST_ONLY,
+    "enrolment:application_pdf": Access({"provider", "agency"}, VIEWER),
+    "enrolment:overpayment_resolve": POST_ONLY,
+    "enrolment:policies": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "enrolment:policy_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "enrolment:policy_certificate": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "enrolment:policy_cancel": POST_ONLY,
+    "enrolment:funnel": Access({"agency"}, VIEWER),
+    "enrolment:export": Access({"agency"}, STAFF),
+    "enrolment:payments": Access({"agency"}, VIEWER),
+    "enrolment:deposit_upload": POST_ONLY,
+    "enrolment:deposit_match": NO_FIXTURE,
+    "enrolment:deposit_unmatch": NO_FIXTURE,
+    "enrolment:deposit_ignore": NO_FIXTURE,
+    "enrolment:roster": Access({"agency", "foundation"}, VIEWER),
+    "enrolment:roster_upload": POST_ONLY,
+    "enrolment:roster_import": Access({"foundation"}, STAFF),
+    "enrolment:roster_entry": Access({"agency", "foundation"}, VIEWER),
+    "enrolment:statistics": Access({"agency", "foundation"}, VIEWER),
+    "selfcheck:index": Access({"provider"}, VIEWER),
+    "selfcheck:check": Access({"provider"}, STAFF),
+    "selfcheck:check_detail": Access({"provider"}, VIEWER),
+    "selfcheck:check_pdf": Access({"provider"}, VIEWER),
+    "selfcheck:history": Access({"provider"}, VIEWER),
+    "selfcheck:vendor_checklist": Access({"provider"}, VIEWER),
+    "selfcheck:vendor_checklist_new": Access({"provider"}, STAFF),
+    "selfcheck:vendor_checklist_detail": Access({"provider"}, VIEWER),
+    "selfcheck:vendor_checklist_xlsx": Access({"provider"}, VIEWER),
+    "selfcheck:vendor_checklist_pdf": Access({"provider"}, VIEWER),
+    "selfcheck:exposure": Access({"provider"}, STAFF),
+    "selfcheck:exposure_detail": Access({"provider"}, VIEWER),
+    "selfcheck:bcp": Access({"provider"}, VIEWER),
+    "selfcheck:bcp_start": POST_ONLY,
+    "selfcheck:bcp_steps": Access({"provider"}, STAFF),
+    "selfcheck:bcp_edit": Access({"provider"}, STAFF),
+    "selfcheck:bcp_transition": POST_ONLY,
+    "selfcheck:bcp_review": POST_ONLY,
+    "selfcheck:bcp_pdf": Access({"provider"}, VIEWER),
+    "selfcheck:symptoms": Access(ALL, VIEWER),
+    "incidents:list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:report": Access({"provider"}, STAFF),
+    "incidents:queue": Access({"desk"}, VIEWER),
+    "incidents:intake": Access({"desk"}, STAFF),
+    "incidents:provider_search": Access({"desk"}, STAFF),
+    "incidents:hospital_notices": Access({"hospital"}, VIEWER),
+    "incidents:hospital_notice": Access({"hospital"}, VIEWER),
+    "incidents:hospital_notice_ack": POST_ONLY,
+    "incidents:hospital_notice_pdf": Access({"hospital"}, VIEWER),
+    "incidents:vendors": Access({"desk"}, VIEWER),
+    "incidents:vendor_edit": NO_FIXTURE,
+    "incidents:detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:reported": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:facts": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:triage": Access({"desk"}, STAFF),
+    "incidents:transition": POST_ONLY,
+    "incidents:timeline": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:note_add": POST_ONLY,
+    "incidents:call_add": POST_ONLY,
+    "incidents:timeline_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:tasks": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:task_create": POST_ONLY,
+    "incidents:task_edit": Access({"provider", "desk"}, STAFF),
+    "incidents:evidence": Access({"provider", "desk"}, STAFF),
+    "incidents:evidence_upload": POST_ONLY,
+    "incidents:evidence_download": NO_FIXTURE,
+    "incidents:case_vendors": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:dispatch": POST_ONLY,
+    "incidents:notices": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:notice_create": POST_ONLY,
+    "incidents:notice_edit": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "incidents:notice_send": POST_ONLY,
+    "incidents:notice_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "duties:explain": Access(ALL, VIEWER),
+    "duties:case": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "duties:confirm": POST_ONLY,
+    "duties:refresh": POST_ONLY,
+    "duties:mark_done": POST_ONLY,
+    "duties:mark_undone": POST_ONLY,
+    "duties:version": Access({"provider", "desk"}, VIEWER),
+    "duties:diff": NOBODY,
+    "duties:draft": Access({"provider", "desk"}, STAFF),
+    "claims:list": Access({"provider", "agency", "insurer"}, VIEWER),
+    "claims:queue": Access({"insurer"}, VIEWER),
+    "claims:approvals": Access({"provider", "insurer"}, VIEWER),
+    "claims:approval_detail": Access({"provider", "insurer"}, VIEWER),
+    "claims:approval_decide": POST_ONLY,
+    "claims:approval_withdraw": POST_ONLY,
+    "claims:attachment": Access({"provider", "insurer"}, STAFF),
+    "claims:expenses": Access({"provider", "insurer"}, VIEWER),
+    "claims:expense_create": Access({"provider"}, STAFF),
+    "claims:expense_edit": Access({"provider", "insurer"}, VIEWER),
+    "claims:expense_delete": POST_ONLY,
+    "claims:expense_attach": POST_ONLY,
+    "claims:expenses_xlsx": Access({"provider", "insurer"}, STAFF),
+    "claims:approval_request": Access({"provider"}, STAFF),
+    "claims:claim_create": POST_ONLY,
+    "claims:coverage": Access({"provider", "agency", "insurer"}, VIEWER),
+    "claims:detail": Access({"provider", "agency", "insurer"}, VIEWER),
+    "claims:transition": POST_ONLY,
+    "claims:decide": Access({"insurer"}, STAFF),
+    "claims:pay": POST_ONLY,
+    "claims:pdf": Access({"provider", "insurer"}, STAFF),
+    "claims:xlsx": Access({"provider", "insurer"}, STAFF),
+    "hospitals:dashboard": Access({"provider", "hospital"}, VIEWER),
+    "hospitals:contractors": Access({"hospital"}, VIEWER),
+    "hospitals:contractors_export": Access({"hospital"}, STAFF),
+    "hospitals:contractor": Access({"hospital"}, VIEWER),
+    "hospitals:contractor_end": POST_ONLY,
+    "hospitals:link_respond": POST_ONLY,
+    "hospitals:checklist_request": POST_ONLY,
+    "hospitals:sites": Access({"hospital"}, VIEWER),
+    "hospitals:site_toggle": POST_ONLY,
+    "hospitals:invitation": NOBODY,
+    "hospitals:notices": Access({"hospital"}, VIEWER),
+    "hospitals:notice": Access({"hospital"}, VIEWER),
+    "hospitals:notice_ack": POST_ONLY,
+    "hospitals:notice_joint": POST_ONLY,
+    "hospitals:notice_questions": Access({"hospital"}, VIEWER),
+    "hospitals:notice_answer": POST_ONLY,
+    "hospitals:notice_draft": Access({"hospital"}, VIEWER),
+    "hospitals:notice_draft_pdf": Access({"hospital"}, STAFF),
+    "hospitals:links": Access({"provider"}, VIEWER),
+    "hospitals:link_new": Access({"provider"}, STAFF),
+    "hospitals:invitation_new": Access({"provider"}, STAFF),
+    "hospitals:link": Access({"provider"}, VIEWER),
+    "hospitals:link_end": POST_ONLY,
+    "hospitals:invitation_cancel": NO_FIXTURE,
+    "hospitals:case_questions": Access({"provider"}, VIEWER),
+    "hospitals:case_answer": POST_ONLY,
+    "hospitals:case_joint": POST_ONLY,
+    "webhooks:list": Access(ALL, ADMIN),
+    "webhooks:create": Access(ALL, ADMIN),
+    "webhooks:detail": Access({"provider"}, ADMIN),
+    "webhooks:edit": Access({"provider"}, ADMIN),
+    "webhooks:test": POST_ONLY,
+    "webhooks:rotate_secret": POST_ONLY,
+    "webhooks:delete": POST_ONLY,
+    "webhooks:delivery": NO_FIXTURE,
+    "webhooks:redeliver": NO_FIXTURE,
+    "core:home": Access(ALL, VIEWER),
+    "core:dashboard": Access(ALL, VIEWER),
+    "core:switch_org": POST_ONLY,
+    "core:settings": Access(ALL, VIEWER),
+    "core:api_tokens": Access(ALL, ADMIN),
+    "core:api_token_revoke": POST_ONLY,
+    "core:notifications": Access(ALL, VIEWER),
+    "core:notification_read": POST_ONLY,
+    "core:notifications_read_all": POST_ONLY,
+}
+
+# API operation id → access
+API: dict[str, object] = {
+    "sonae_api_core_me": Access(ALL, VIEWER),
+    "sonae_enrolment_api_windows": Access(ALL, VIEWER),
+    "sonae_enrolment_api_quote_list": Access(ALL, VIEWER),
+    "sonae_enrolment_api_quote_detail": Access({"provider", "agency"}, VIEWER),
+    "sonae_enrolment_api_application_list": Access(ALL, VIEWER),
+    "sonae_enrolment_api_application_detail": Access({"provider", "agency"}, VIEWER),
+    "sonae_enrolment_api_policy_list": Access(ALL, VIEWER),
+    "sonae_enrolment_api_policy_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_selfcheck_api_questions": Access(ALL, VIEWER),
+    "sonae_selfcheck_api_check_list": Access(ALL, VIEWER),
+    "sonae_selfcheck_api_check_detail": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_data_items": Access(ALL, VIEWER),
+    "sonae_selfcheck_api_symptoms": Access(ALL, VIEWER),
+    "sonae_incidents_api_incident_list": Access(ALL, VIEWER),
+    "sonae_incidents_api_incident_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_incident_timeline": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_incident_tasks": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_duties_api_case_duties": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_duties_api_case_duties_versions": Access({"provider", "desk"}, VIEWER),
+    "sonae_claims_api_expense_list": Access({"provider", "insurer"}, VIEWER),
+    "sonae_claims_api_expense_detail": Access({"provider", "insurer"}, VIEWER),
+    "sonae_claims_api_approval_list": Access({"provider", "insurer"}, VIEWER),
+    "sonae_claims_api_approval_detail": Access({"provider", "insurer"}, VIEWER),
+    "sonae_claims_api_claim_list": Access({"provider", "agency", "insurer"}, VIEWER),
+    "sonae_claims_api_claim_detail": Access({"provider", "agency", "insurer"}, VIEWER),
+    "sonae_claims_api_coverage_incident_coverage": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_hospitals_api_contractor_list": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_contractor_detail": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_notice_list": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_notice_detail": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_link_list": Access({"provider"}, VIEWER),
+    "sonae_rights_api_request_list": MOVING,
+    "sonae_rights_api_request_detail": MOVING,
+    "sonae_rights_api_forwarded_list": MOVING,
+    "sonae_rights_api_year_report": MOVING,
+    "sonae_webhooks_api_event_types": Access(ALL, VIEWER),
+    "sonae_webhooks_api_endpoint_list": Access(ALL, ADMIN),
+    "sonae_webhooks_api_endpoint_detail": Access({"provider"}, ADMIN),
+    "sonae_webhooks_api_endpoint_deliveries": Access({"provider"}, ADMIN),
+    "sonae_webhooks_api_delivery_detail": NO_FIXTURE,
+    "sonae_api_rules_duties_assess": WRITE,  # POST /api/v1/duties/assess
+    "sonae_api_rules_claims_calculate": WRITE,  # POST /api/v1/claims/calculate
+    "sonae_enrolment_api_quote_create": WRITE,  # POST /api/v1/enrolment/quotes
+    "sonae_enrolment_api_application_create": WRITE,  # POST /api/v1/enrolment/applications
+    "sonae_enrolment_api_application_update": WRITE,  # PATCH /api/v1/enrolment/applications/{application_id}
+    "sonae_enrolment_api_application_submit": WRITE,  # POST /api/v1/enrolment/applications/{application_id}/submit
+    "sonae_selfcheck_api_check_submit": WRITE,  # POST /api/v1/selfcheck/checks
+    "sonae_selfcheck_api_exposure": WRITE,  # POST /api/v1/selfcheck/exposure
+    "sonae_incidents_api_incident_create": WRITE,  # POST /api/v1/incidents
+    "sonae_duties_api_case_duties_assess": WRITE,  # POST /api/v1/incidents/{reference}/duties
+    "sonae_claims_api_expense_create": WRITE,  # POST /api/v1/expenses
+    "sonae_claims_api_expense_update": WRITE,  # PATCH /api/v1/expenses/{expense_id}
+    "sonae_claims_api_expense_delete": WRITE,  # DELETE /api/v1/expenses/{expense_id}
+    "sonae_claims_api_expense_attach": WRITE,  # POST /api/v1/expenses/{expense_id}/attachments
+    "sonae_claims_api_approval_create": WRITE,  # POST /api/v1/approvals
+    "sonae_claims_api_approval_decision": WRITE,  # POST /api/v1/approvals/{approval_id}/decision
+    "sonae_claims_api_claim_create": WRITE,  # POST /api/v1/claims
+    "sonae_claims_api_claim_transition": WRITE,  # POST /api/v1/claims/{number}/transition
+    "sonae_claims_api_claim_payment": WRITE,  # POST /api/v1/claims/{number}/payment
+    "sonae_hospitals_api_link_create": WRITE,  # POST /api/v1/hospitals/links
+    "sonae_hospitals_api_link_consent": WRITE,  # PUT /api/v1/hospitals/links/{link_id}/consent
+    "sonae_rights_api_request_create": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests
+    "sonae_rights_api_request_verify": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/verify
+    "sonae_rights_api_request_decide": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/decide
+    "sonae_rights_api_request_reply": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/reply
+    "sonae_webhooks_api_endpoint_create": WRITE,  # POST /api/v1/webhooks/endpoints
+    "sonae_webhooks_api_endpoint_update": WRITE,  # PATCH /api/v1/webhooks/endpoints/{endpoint_id}
+    "sonae_webhooks_api_endpoint_delete": WRITE,  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}
+    "sonae_webhooks_api_endpoint_rotate_secret": WRITE,  # POST /api/v1/webhooks/endpoints/{endpoint_id}/secret
+    "sonae_webhooks_api_endpoint_test": WRITE,  # POST /api/v1/webhooks/endpoints/{endpoint_id}/test
+    "sonae_webhooks_api_delivery_redeliver": WRITE,  # POST /api/v1/webhooks/deliveries/{delivery_id}/redeliver
+}
