@@ -260,3 +260,13 @@ def test_the_disclosure_package_is_logged_as_a_personal_data_export(world, own_c
     )
     assert data.startswith(b"PK")
     assert AuditEvent.objects.filter(action="personal_data.exported", target_id=str(request.pk)).exists()
+
+
+def test_a_self_service_request_is_recorded_without_a_fee_and_forwarded_when_entrusted(world, entrusted_case):
+    from sonae.rights.services import rights_request_receive_from_person
+
+    request = rights_request_receive_from_person(
+        incident=entrusted_case, victim_id=VICTIM, kind="suspension", asked="消去してください"
+    )
+    assert (request.channel, request.fee_yen, request.status) == ("web", 0, Status.FORWARDED)
+    assert list(forwarded_for(world.actor("hospital"))) == [request]

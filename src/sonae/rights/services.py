@@ -121,7 +121,7 @@ def rights_request_receive(
     return request
 
 
-def rights_request_forward(*, actor: Actor, request: RightsRequest) -> RightsRequest:
+def rights_request_forward(*, actor: Actor | None, request: RightsRequest) -> RightsRequest:
     """Forward to the entrusting hospital: a notification in its portal and an e-mail (after commit)."""
     hospital = request.incident.entrusting_hospital
     if hospital is None:
@@ -367,3 +367,36 @@ def forwarded_request_viewed(*, actor: Actor, request: RightsRequest) -> None:
         target=request,
         reason="委託先から転送された開示等の請求への対応",
     )
+
+
+def rights_request_receive_from_person(
+    *, incident: Incident, victim_id: int, kind: str, asked: str, received_on: date | None = None
+) -> RightsRequest:
+    """A request the person files on the self-service inquiry page, after the victims app has checked the
+    inquiry code and birth date (that check is the caller's; this function trusts ``victim_id``).
+
+    No fee is possible here. A contractor's request is forwarded to the entrusting hospital, as at the desk.
+    """
+    if kind not in Kind.values:
+        raise InvalidInput("請求の種類を選んでください。", field="kind")
+    if not (asked or "").strip():
+        raise InvalidInput("ご請求の内容を入力してください。", field="asked")
+    received_on = received_on or tokyo_date(timezone.now())
+    responder, rule = rules.who_answers(entrusted=incident.is_entrusted)
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            incident=incident,
+            organisation=incident.provider,
+            victim_id=victim_id,
+            kind=kind,
+            channel="web",
+            received_on=received_on,
+            asked=asked.strip(),
+            target_on=rules.target_date(received_on, target_days()),
+            responder=responder,
+            responder_rule=rule,
+        )
+        audit_record(action="rights.received", target=request, data={"kind": kind, "channel": "web"})
+        if responder == "forward" and incident.entrusting_hospital_id:
+            rights_request_forward(actor=None, request=request)
+    return request

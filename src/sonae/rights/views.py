@@ -48,7 +48,12 @@ def request_new(request: HttpRequest, reference: str) -> HttpResponse:
     selectors.requests_for_incident(actor, incident)
     if not actor.may("rights.manage"):
         raise errors.PermissionDenied()
-    initial = {"received_on": _today(), "victim_id": request.GET.get("victim") or None}
+    # One click from the call-centre look-up: ?victim=<id>&channel=call
+    initial = {
+        "received_on": _today(),
+        "victim_id": request.GET.get("victim") or None,
+        "channel": request.GET.get("channel") or "call",
+    }
     form = RequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
