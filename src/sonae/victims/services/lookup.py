@@ -1,0 +1,344 @@
+"""The call centre's look-up and the public self-service page (issue 6 points 5 and 6), and recorded inquiries.
+
+A look-up finds a person by inquiry code, kana + birth date, or patient ID (blind indexes, ``keys``), confirms
+the match against the decrypted record, and answers only what the caller needs: which items leaked, when the
+letter was sent, the gift's status. Every look-up — found or not — is written to the audit log with the reason
+the operator gave, and look-ups are rate-limited per user.
+
+Audit write and durability: the look-up's audit event is appended in its own short transaction; on PostgreSQL
+that transaction commits with ``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on).
+The chained audit log serialises its writers on one row; waiting for a disk flush while holding it would cap all
+look-ups at a few hundred a second. The trade-off: if the database server itself crashes, audit events of
+look-ups from its last fraction of a second (wal_writer_delay, 200 ms by default) can be lost; the chain stays
+valid (a lost event takes its head update with it). Changes to data are never written this way.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sonae.core.actors import Actor
+from sonae.core.audit import audit_personal_data_access, audit_record
+from sonae.core.errors import InvalidInput, NotFound
+from sonae.core.keyring import get_keyring
+from sonae.jp.calendar import tokyo_date
+from sonae.jp.text import kana_key
+from sonae.jp.wareki import parse_japanese_date
+from sonae.victims import codes, ratelimit
+from sonae.victims.importing.rows import key_of_kana, normalize_patient_id
+from sonae.victims.items import labels_of
+from sonae.victims.keys import inquiry_key, kana_birth_key, patient_key
+from sonae.victims.models import (
+    GiftStatus,
+    ImportStatus,
+    Inquiry,
+    InquiryCategory,
+    InquiryChannel,
+    LetterStatus,
+    Victim,
+    VictimCase,
+)
+
+from .common import audit_actor
+
+MODES = {"code": "お問い合わせ番号", "kana_birth": "フリガナと生年月日", "patient_id": "患者ID"}
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a caller is told about one person: no name, address or numbers."""
+
+    victim_id: int
+    items: list[str]
+    letter_status: str
+    letter_sent_on: date | None
+    gift_status: str
+    excluded: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "victim_id": self.victim_id,
+            "items": self.items,
+            "letter_status": self.letter_status,
+            "letter_sent_on": self.letter_sent_on.isoformat() if self.letter_sent_on else None,
+            "gift_status": self.gift_status,
+        }
+
+
+def _answer(victim: Victim) -> Answer:
+    return Answer(
+        victim_id=victim.pk,
+        items=labels_of(victim.items),
+        letter_status=LetterStatus(victim.letter_status).label,
+        letter_sent_on=victim.letter_sent_on,
+        gift_status=GiftStatus(victim.gift_status).label,
+        excluded=victim.excluded,
+    )
+
+
+def _limits(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    value = getattr(settings, name, None)
+    return tuple(value) if value else default  # type: ignore[return-value]
+
+
+def _candidates(incident_id: int, key: int) -> list[Victim]:
+    """Victims of the case's committed imports holding look-up ``key`` (one indexed query)."""
+    return list(
+        Victim.objects.filter(
+            incident_id=incident_id,
+            import_job__status=ImportStatus.COMMITTED,
+            id__in=_key_subquery(key),
+        ).only(
+            "id",
+            "row_key",
+            "record",
+            "items",
+            "letter_status",
+            "letter_sent_on",
+            "gift_status",
+            "excluded",
+            "letter_sequence",
+        )  # fmt: skip
+    )
+
+
+def _key_subquery(key: int):
+    from sonae.victims.models import VictimKey
+
+    return VictimKey.objects.filter(key=key).values("victim_id")
+
+
+def victim_lookup(
+    *,
+    actor: Actor,
+    incident,
+    case: VictimCase,
+    mode: str,
+    reason: str,
+    code: str = "",
+    kana: str = "",
+    birth: str = "",
+    patient_id: str = "",
+) -> list[Answer]:
+    """Find persons of the case (see the module doc). The caller has checked the actor's access to the case's
+    personal data (``selectors.require_personal``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("照会の理由を入力してください（例: 本人からの電話問い合わせ）。", field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"照会の理由は{MAX_REASON}文字までにしてください。", field="reason")
+    if mode not in MODES:
+        raise InvalidInput("検索の方法を選んでください。", field="mode")
+    limit, window = _limits("SONAE_VICTIMS_LOOKUP_RATE", (60, 60))
+    who = f"user:{actor.user.pk}" if actor.user is not None else f"token:{actor.token.pk}"
+    ratelimit.check(
+        f"victims.lookup:{who}",
+        limit=limit,
+        window=window,
+        message=f"照会は{window}秒あたり{limit}回までです。しばらく待ってからもう一度お試しください。",
+    )
+    keyring = get_keyring()
+    if mode == "code":
+        digits = codes.parse_code(code)
+        if digits is None:
+            raise InvalidInput(
+                "お問い合わせ番号の形が正しくありません（例: SN-1234-5678-9012）。", field="code"
+            )
+        candidates = _candidates(incident.pk, inquiry_key(keyring, incident.pk, digits))
+        matches = [
+            v for v in candidates
+            if v.letter_sequence is not None
+            and codes.inquiry_digits(keyring, incident.pk, v.letter_sequence) == digits
+        ]  # fmt: skip
+    elif mode == "kana_birth":
+        wanted = kana_key(kana or "")
+        if not wanted:
+            raise InvalidInput("フリガナを入力してください。", field="kana")
+        try:
+            birth_iso = parse_japanese_date(birth or "").isoformat()
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field="birth") from None
+        candidates = _candidates(incident.pk, kana_birth_key(keyring, incident.pk, wanted, birth_iso))
+        matches = []
+        for victim in candidates:
+            record = victim.record
+            if key_of_kana(record.get("k", "")) == wanted and record.get("b") == birth_iso:
+                matches.append(victim)
+    else:
+        wanted = normalize_patient_id(patient_id or "")
+        if not wanted:
+            raise InvalidInput("患者IDを入力してください。", field="patient_id")
+        candidates = _candidates(incident.pk, patient_key(keyring, incident.pk, wanted))
+        matches = [v for v in candidates if normalize_patient_id(v.record.get("p", "")) == wanted]
+    _audit_lookup(actor, incident, mode, reason, matches)
+    return [_answer(v) for v in matches]
+
+
+def _audit_lookup(actor: Actor, incident, mode: str, reason: str, matches: list[Victim]) -> None:
+    target = ("victims.victim", str(matches[0].pk)) if len(matches) == 1 else incident
+    data = {"incident": incident.reference, "by": mode, "found": len(matches)}
+    if len(matches) > 1:
+        data["victims"] = [v.pk for v in matches[:20]]
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        audit_personal_data_access(
+            actor=actor.user,
+            organisation=actor.organisation,
+            target=target,
+            reason=reason,
+            kind="lookup",
+            data=data,
+        )
+
+
+# -- inquiries -------------------------------------------------------------------------------------------------
+
+
+def inquiry_record(
+    *,
+    actor: Actor,
+    incident,
+    category: str,
+    answer: str = "",
+    follow_up: bool = False,
+    victim: Victim | None = None,
+    channel: str = InquiryChannel.PHONE,
+) -> Inquiry:
+    """Record one call: category, what was answered, whether someone must call back. The caller has checked
+    access (``selectors.require_personal``)."""
+    if category not in InquiryCategory.values:
+        raise InvalidInput("問い合わせの区分を選んでください。", field="category")
+    if channel not in InquiryChannel.values:
+        raise InvalidInput("受付方法が正しくありません。", field="channel")
+    answer = (answer or "").strip()
+    if len(answer) > 2000:
+        raise InvalidInput("回答内容は2,000文字までにしてください。", field="answer")
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(
+            incident=incident,
+            victim=victim,
+            channel=channel,
+            category=category,
+            answer=answer,
+            follow_up=follow_up,
+            day=tokyo_date(timezone.now()),
+            created_by=actor.user,
+            organisation=actor.organisation,
+        )
+        audit_record(
+            action="victims.inquiry_recorded",
+            target=inquiry,
+            data={
+                "incident": incident.reference,
+                "category": category,
+                "victim": victim.pk if victim else None,
+            },
+            **audit_actor(actor, incident),
+        )
+    return inquiry
+
+
+def inquiry_follow_up_done(*, actor: Actor, inquiry: Inquiry) -> Inquiry:
+    with transaction.atomic():
+        inquiry.follow_up_done_at = timezone.now()
+        inquiry.save(update_fields=["follow_up_done_at"])
+        audit_record(
+            action="victims.inquiry_follow_up_done", target=inquiry, **audit_actor(actor, inquiry.incident)
+        )
+    return inquiry
+
+
+# -- self-service --------------------------------------------------------------------------------------------------
+
+SELF_SERVICE_FLOOR_SECONDS = 0.25
+_DUMMY: dict = {}
+
+
+def _dummy_row() -> tuple[bytes, uuid.UUID]:
+    """A sealed record shaped like a real one, decrypted when no person matches (the same work either way)."""
+    keyring = get_keyring()
+    if _DUMMY.get("keyring") is not keyring:
+        row_key = uuid.uuid4()
+        record = {
+            "n": "照合用 ダミー", "k": "ショウゴウヨウ ダミー", "b": "1970-01-01", "z": "1000001",
+            "a": "東京都千代田区千代田1丁目1番1号 照合用マンション101号室", "t": "0312345678", "p": "P00000000",
+            "c": "記号1 番号1",
+        }  # fmt: skip
+        aad = Victim._meta.get_field("record").aad_for(row_key)
+        _DUMMY.update(keyring=keyring, sealed=keyring.encrypt_record(record, aad), row_key=row_key)
+    return _DUMMY["sealed"], _DUMMY["row_key"]
+
+
+def self_service_case(token: str) -> VictimCase:
+    """The case behind a public page, only while the provider has it switched on; otherwise NotFound."""
+    case = (
+        VictimCase.objects.select_related("incident__provider")
+        .filter(self_service_token=token or "", self_service=True)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def self_service_answer(*, case: VictimCase, code: str, birth: str, client: str) -> Answer | None:
+    """A person's own check: inquiry code + birth date → the minimal answer, or None.
+
+    No enumeration: a wrong code, a wrong date, a malformed input and an excluded person all give None after the
+    same work (one indexed query, one decryption — of a dummy record when nothing matched —, a constant-time
+    comparison, one audit event, one inquiry row) and no sooner than ``SELF_SERVICE_FLOOR_SECONDS`` after the
+    start. Throttled per client address and case, and per case overall.
+    """
+    started = time.monotonic()
+    limit, window = _limits("SONAE_VICTIMS_SELF_SERVICE_RATE", (10, 600))
+    case_limit, case_window = _limits("SONAE_VICTIMS_SELF_SERVICE_CASE_RATE", (600, 60))
+    ratelimit.check(f"victims.self:{case.pk}:{client}", limit=limit, window=window)
+    ratelimit.check(f"victims.self:{case.pk}", limit=case_limit, window=case_window)
+    keyring = get_keyring()
+    incident = case.incident
+    digits = codes.parse_code(code)
+    valid = digits is not None
+    try:
+        birth_iso = parse_japanese_date(birth or "").isoformat()
+    except ValueError:
+        birth_iso, valid = "0000-00-00", False
+    victims = _candidates(incident.pk, inquiry_key(keyring, incident.pk, digits or "000000000000"))
+    victim = victims[0] if victims else None
+    if victim is not None:
+        record_birth = victim.record.get("b", "")
+    else:
+        sealed, row_key = _dummy_row()
+        aad = Victim._meta.get_field("record").aad_for(row_key)
+        record_birth = keyring.decrypt_record(sealed, aad).get("b", "")
+    same_birth = hmac.compare_digest(record_birth.encode(), birth_iso.encode())
+    matched = valid and victim is not None and same_birth and not victim.excluded
+    with transaction.atomic():
+        audit_record(
+            action="victims.self_service_lookup",
+            organisation=incident.provider,
+            target=("victims.victim", str(victim.pk)) if matched else incident,
+            data={"incident": incident.reference, "matched": matched},
+        )
+        Inquiry.objects.create(
+            incident=incident,
+            victim=victim if matched else None,
+            channel=InquiryChannel.WEB,
+            category=InquiryCategory.AM_I_AFFECTED,
+            day=tokyo_date(timezone.now()),
+            organisation=incident.provider,
+        )
+    remaining = SELF_SERVICE_FLOOR_SECONDS - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
+    return _answer(victim) if matched else None
