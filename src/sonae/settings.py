@@ -273,6 +273,22 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+if os.environ.get("SONAE_S3_BUCKET"):
+    # Uploaded files in S3-compatible object storage (needs the django-storages[s3] package; docs/operations.md).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SONAE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SONAE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SONAE_S3_REGION") or None,
+            "access_key": os.environ.get("SONAE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("SONAE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("SONAE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -25,9 +25,11 @@ from sonae.core.keyring import get_keyring
 from sonae.core.models import Organisation
 from tests.testapp.models import SecretNote
 
+# Committed data: pg_dump reads from its own connection, and the SQLite backup API waits for an open write
+# transaction to end.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 ON_POSTGRES = connection.vendor == "postgresql"
-# pg_dump reads committed data from its own connection; the SQLite backup API reads through Django's connection.
-pytestmark = pytest.mark.django_db(transaction=ON_POSTGRES)
 NOTES = [("一", "山田太郎 1980-01-01"), ("二", "佐藤花子 090-1234-5678"), ("三", None)]
 
 

@@ -189,7 +189,8 @@ class DatabaseTarget:
     def connect(self):
         """A DB-API connection to the target (outside Django's connection handling)."""
         if self.engine == "sqlite":
-            return sqlite3.connect(self.name)
+            # Django names in-memory test databases with a "file:" URI.
+            return sqlite3.connect(self.name, uri=self.name.startswith("file:"))
         import psycopg
 
         params = {"dbname": self.name}
@@ -456,7 +457,7 @@ def _safe_media_name(member: tarfile.TarInfo) -> str:
 
 def _restore_sqlite(db_file: Path, target: DatabaseTarget) -> None:
     source = sqlite3.connect(db_file)
-    destination = sqlite3.connect(target.name)
+    destination = target.connect()
     try:
         source.backup(destination)  # replaces the whole destination database
     finally:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sonae.core import errors
+from sonae.core.security import recent_auth_required
 from sonae.incidents.views.common import add_form_error, case_context, domain_errors
 
 from . import explain as explain_content
@@ -220,6 +221,7 @@ def diff(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@recent_auth_required  # personal-data export: signed in or re-authenticated within 10 minutes (issue 9)
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def draft(request: HttpRequest, reference: str, kind: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sonae.core import errors
 from sonae.core.models import OrganisationKind
+from sonae.core.security import recent_auth_required
 from sonae.incidents.selectors import tasks_for
 from sonae.programme.coverage_items import item_label
 
@@ -280,6 +281,7 @@ def expense_attach(request: HttpRequest, reference: str, pk: int) -> HttpRespons
 
 
 @login_required
+@recent_auth_required  # personal-data export: signed in or re-authenticated within 10 minutes (issue 9)
 @require_GET
 @domain_errors
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:

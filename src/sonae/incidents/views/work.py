@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sonae.core import errors
 from sonae.core.models import Membership, Organisation
+from sonae.core.security import recent_auth_required
 from sonae.incidents import selectors, services
 from sonae.incidents.forms import DispatchForm, EvidenceDownloadForm, EvidenceUploadForm, TaskForm
 from sonae.incidents.services.evidence import ALLOWED_LABEL
@@ -207,6 +208,7 @@ def evidence_upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@recent_auth_required  # personal-data export: signed in or re-authenticated within 10 minutes (issue 9)
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def evidence_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
