@@ -38,6 +38,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
     "provider": (
         DASHBOARD,
         _e("インシデント", "incidents:list", "incidents:index"),
+        _e("対象者リスト", "victims:index"),
         _e("法的対応の解説", "duties:explain"),
         _e("セルフチェック", "selfcheck:index", "selfcheck:list"),
         _e("見積・加入", "enrolment:index", "enrolment:quotes", "enrolment:quote_list"),
@@ -67,6 +68,7 @@ NAVIGATION: dict[str, tuple[NavEntry, ...]] = {
         _e("受付キュー", "incidents:queue", "incidents:intake_queue"),
         _e("電話受付", "incidents:intake"),
         _e("案件", "incidents:list", "incidents:index"),
+        _e("対象者の照会", "victims:index"),
         _e("法的対応の解説", "duties:explain"),
         _e("ベンダー", "incidents:vendors", "incidents:vendor_list"),
     ),
