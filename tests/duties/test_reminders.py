@@ -96,3 +96,23 @@ def test_the_background_task_sends_the_due_reminders(world, incident, assess_cas
     clock.move_to(jst(2026, 3, 14, 9, 0))
     result = send_duty_reminders.enqueue()
     assert result.return_value == 2
+
+
+def test_remind_command_prints_the_number_sent(capsys):
+    from django.core.management import call_command
+
+    call_command("duties", "remind")
+    import json
+
+    assert json.loads(capsys.readouterr().out) == {"reminded": 0}
+
+
+def test_assess_without_a_file_exits_2_with_the_envelope(capsys):
+    import json
+
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("duties", "assess")
+    assert exit_info.value.code == 2
+    assert json.loads(capsys.readouterr().out)["error"]["field"] == "file"

@@ -12,7 +12,7 @@ from sonae.core.audit import audit_record
 from sonae.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from sonae.core.models import OrganisationKind
 from sonae.duties.rules import CAUSES, DATA_ITEMS
-from sonae.incidents import triage
+from sonae.incidents import hooks, triage
 from sonae.incidents.models import STATUS_TRANSITIONS, Incident, Status, TimelineKind
 from sonae.webhooks import emitters as webhooks
 
@@ -119,6 +119,7 @@ def incident_update_facts(*, actor: Actor, incident: Incident, **facts) -> Incid
         audit_record(
             action="incident.facts_updated", target=incident, data={"changed": changed}, **audit_actor(actor)
         )
+        hooks.facts_changed(actor=actor, incident=incident)
         if actor.kind == OrganisationKind.PROVIDER:
             notify_users(
                 desk_members(),
@@ -194,6 +195,7 @@ def incident_triage(
                 data={"from": previous, "to": incident.status},
             )
         playbook_seed(incident=incident, actor=actor)
+        hooks.facts_changed(actor=actor, incident=incident)
         audit_record(
             action="incident.triaged",
             target=incident,

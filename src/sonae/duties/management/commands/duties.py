@@ -27,9 +27,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["assess"], help="assess: 事案の事実（JSON）から法的対応を判定する"
+            "action",
+            choices=["assess", "remind"],
+            help="assess: 事案の事実（JSON）から法的対応を判定する / remind: 期限の前営業日・当日の通知を送る",
         )
-        parser.add_argument("file", help="事案の事実のJSONファイル（- で標準入力）")
+        parser.add_argument("file", nargs="?", help="事案の事実のJSONファイル（- で標準入力）")
 
     def _read(self, path: str, stdin) -> bytes | str:
         if path == "-":
@@ -43,7 +45,21 @@ class Command(BaseCommand):
                 f"ファイル「{path}」を読み込めません（{exc.strerror or exc}）。", field="file"
             ) from None
 
-    def handle(self, *args, action: str, file: str, **options):
+    def handle(self, *args, action: str, file: str | None, **options):
+        if action == "remind":
+            # Run from cron (docs/operations.md); the only sub-action that uses the database.
+            import json
+
+            from django.utils import timezone
+
+            from sonae.duties.reminders import duty_reminders_send
+
+            self.stdout.write(json.dumps({"reminded": duty_reminders_send(now=timezone.now())}))
+            return
+        if file is None:
+            error = InvalidInput("入力ファイルを指定してください（- で標準入力）。", field="file")
+            self.stdout.write(dumps(error_envelope(error)))
+            raise SystemExit(EXIT_INVALID_INPUT)
         try:
             payload = decode_json_document(self._read(file, options.get("stdin")))
         except InvalidInput as error:
