@@ -228,3 +228,19 @@ def test_on_a_deferring_backend_the_task_requeues_itself_with_run_after(
     queued = DBTaskResult.objects.get(task_path="sonae.webhooks.tasks.deliver_webhook")
     assert queued.run_after == delivery.next_attempt_at
     assert queued.args_kwargs["args"] == [delivery.pk]
+
+
+def test_finished_deliveries_are_pruned_after_the_retention_period(admin, make_endpoint, receiver, settings):
+    from sonae.webhooks.models import DeliveryAttempt
+    from sonae.webhooks.services import deliveries_prune
+
+    settings.SONAE_WEBHOOKS_RETENTION_DAYS = 90
+    make_endpoint(admin)
+    with time_machine.travel(START, tick=False):
+        (done,) = emit("incident.created", organisation=admin.organisation, payload=PAYLOAD)
+        delivery_attempt(done.pk)
+        (waiting,) = emit("incident.created", organisation=admin.organisation, payload=PAYLOAD)
+    assert deliveries_prune(now=START + timedelta(days=90)) == 0
+    assert deliveries_prune(now=START + timedelta(days=91)) == 1
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [waiting.pk]  # open deliveries stay
+    assert not DeliveryAttempt.objects.filter(delivery_id=done.pk).exists()

@@ -210,4 +210,4 @@ def test_sweep_command_prints_json(db, capsys):
     from django.core.management import call_command
 
     call_command("webhooks", "sweep")
-    assert json.loads(capsys.readouterr().out) == {"requeued": 0, "overdue_checked": 0}
+    assert json.loads(capsys.readouterr().out) == {"requeued": 0, "overdue_checked": 0, "pruned": 0}

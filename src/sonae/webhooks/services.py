@@ -442,3 +442,21 @@ def deliveries_requeue_due(*, now: datetime | None = None, limit: int = 1000) ->
     for pk in due:
         _enqueue(pk)
     return len(due)
+
+
+def deliveries_prune(*, now: datetime | None = None) -> int:
+    """Delete finished deliveries (and their attempt logs) older than ``SONAE_WEBHOOKS_RETENTION_DAYS`` (default
+    90); open ones are kept whatever their age. Returns how many deliveries were deleted."""
+    days = int(getattr(settings, "SONAE_WEBHOOKS_RETENTION_DAYS", 90))
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = Delivery.objects.filter(created_at__lt=cutoff).exclude(status__in=OPEN_STATUSES)
+    deleted = 0
+    while True:
+        # Batches keep each transaction short on large logs.
+        ids = list(old.values_list("pk", flat=True)[:1000])
+        if not ids:
+            return deleted
+        DeliveryAttempt.objects.filter(delivery_id__in=ids).delete()
+        deleted += Delivery.objects.filter(pk__in=ids).delete()[1].get(Delivery._meta.label, 0)

@@ -2,7 +2,8 @@
 
 Run it from the scheduler every few minutes (docs/operations.md); safe to run as often as wanted and on several
 machines at once (each delivery is claimed by one attempt; each overdue event is emitted once). Prints one JSON
-line ``{"requeued": N, "overdue_checked": M}``.
+line ``{"requeued": N, "overdue_checked": M, "pruned": P}`` (finished deliveries older than the retention period
+are deleted).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         from sonae.webhooks.emitters import duties_overdue_sweep
-        from sonae.webhooks.services import deliveries_requeue_due
+        from sonae.webhooks.services import deliveries_prune, deliveries_requeue_due
 
         now = timezone.now()
         overdue = duties_overdue_sweep(now=now)
         requeued = deliveries_requeue_due(now=now)
-        self.stdout.write(json.dumps({"requeued": requeued, "overdue_checked": overdue}))
+        pruned = deliveries_prune(now=now)
+        self.stdout.write(json.dumps({"requeued": requeued, "overdue_checked": overdue, "pruned": pruned}))
