@@ -23,7 +23,7 @@ class EndpointForm(forms.Form):
     event_types = forms.MultipleChoiceField(
         label="通知するイベント",
         choices=EVENT_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": "通知するイベントを1つ以上選んでください。"},
     )
     is_active = forms.BooleanField(label="有効にする（送信する）", required=False, initial=True)
