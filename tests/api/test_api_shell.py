@@ -74,3 +74,12 @@ def test_session_of_agency_user_without_totp_is_refused(client):
     Membership.objects.create(user=user, organisation=org, role="staff")
     client.force_login(user)
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_id_beyond_the_database_range_is_bad_input_not_a_server_error(client, provider_admin):
+    _, secret = _token(provider_admin)
+    response = client.get(
+        "/api/v1/incidents", {"offset": 10**30}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code in (400, 422)
+    assert response.json()["code"] == "invalid_input"

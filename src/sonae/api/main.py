@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -141,6 +142,13 @@ def _http_error(request, exc: HttpError):
         codes.get(exc.status_code, "error"),
         messages.get(exc.status_code, str(exc.message)),
     )
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):
+    # A number beyond what the database can store (e.g. an id of 10^30) is bad input, not a server error.
+    return envelope(request, 400, "invalid_input", "数値が大きすぎます。入力内容を確認してください。")
 
 
 @api.exception_handler(Exception)

@@ -200,7 +200,7 @@ def incident_create(request, payload: IncidentIn):
 class ListFilter(Schema):
     status: str | None = Field(None, description="状態で絞り込む（`open` は完了・取り下げ以外）")
     limit: int = Field(50, ge=1, le=200, description="最大件数")
-    offset: int = Field(0, ge=0, description="先頭から飛ばす件数")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="先頭から飛ばす件数")
 
 
 @router.get(

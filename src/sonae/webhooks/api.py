@@ -87,7 +87,7 @@ class DeliveryDetailOut(DeliveryOut):
 class DeliveryFilter(Schema):
     status: Literal["pending", "retrying", "succeeded", "failed"] | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 def _endpoint(endpoint) -> dict:
