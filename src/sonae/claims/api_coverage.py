@@ -24,7 +24,7 @@ Outcome = Literal["covered", "needs_review", "not_covered"]
 OUTCOME_DESCRIPTION = "判定：" + "、".join(f"`{code}` {label}" for code, label in OUTCOME_LABELS.items())
 
 
-class PolicyOut(Schema):
+class CoveragePolicyOut(Schema):
     number: str = Field(..., description="証券番号")
     plan: str
     cover_start: datetime = Field(..., description="保険始期（この日時ちょうどから補償）")
@@ -33,7 +33,7 @@ class PolicyOut(Schema):
     in_force_at_discovery: bool = Field(..., description="発覚日時（未登録なら受付日時）に保険期間中か")
 
 
-class PartOut(Schema):
+class CoveragePartOut(Schema):
     part: str = Field(
         ...,
         description="補償区分：`liability` 賠償責任、`costs` 各種対応費用、`business_interruption` 利益損害",
@@ -73,12 +73,12 @@ class CoverageOut(Schema):
     outcome: Outcome = Field(..., description=OUTCOME_DESCRIPTION)
     outcome_label: str
     headline: str = Field(..., description="見出し（例: 補償対象の見込み）")
-    policy: PolicyOut | None
+    policy: CoveragePolicyOut | None
     discovered_at: datetime | None
     discovered_at_assumed: bool = Field(..., description="発覚日時が未登録で受付日時で判定したか")
     trigger: str | None = Field(None, description="補償の対象となる事由のコード：" + "、".join(TRIGGERS))
     trigger_label: str
-    parts: list[PartOut]
+    parts: list[CoveragePartOut]
     reasons: list[ReasonOut]
     decision: DecisionOut | None
     notice: str
