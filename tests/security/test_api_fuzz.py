@@ -5,8 +5,6 @@ Bounded: a few deterministic examples per operation. Checks: no 5xx, and respons
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +13,6 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from tests.security.world import build_full_world
 
 MAX_EXAMPLES = 8
-BUDGET_SECONDS = 80
 
 
 @pytest.mark.django_db
@@ -27,10 +24,10 @@ def test_api_fuzz_no_server_error_and_schema_conformance():
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {world.home.ids['api_secret']}"}
     failures: list[str] = []
-    started = time.monotonic()
+    checks = [not_a_server_error, response_schema_conformance]
     for result in schema.get_all_operations():
         operation = result.ok()
-        checks = [not_a_server_error, response_schema_conformance]
+        label = operation.label
 
         @settings(
             max_examples=MAX_EXAMPLES,
@@ -45,13 +42,11 @@ def test_api_fuzz_no_server_error_and_schema_conformance():
             try:
                 case.validate_response(response, checks=checks)
             except BaseExceptionGroup as exc:  # schemathesis raises a group of check failures
-                failures.append(f"{operation.label}: {str(exc)[:300]}")
+                failures.append(f"{label}: {str(exc)[:300]}")  # noqa: B023 (used before the next iteration)
                 raise
 
         try:
             fuzz()
         except BaseExceptionGroup:  # recorded above; keep fuzzing the other operations
             pass
-    elapsed = time.monotonic() - started
     assert failures == [], "\n".join(failures)
-    assert elapsed < BUDGET_SECONDS
