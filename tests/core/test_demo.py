@@ -56,7 +56,9 @@ def test_demo_staff_of_agency_insurer_and_desk_have_totp_and_a_current_code():
 
 def test_demo_users_log_in_with_the_printed_password(client):
     load_demo()
-    response = client.post("/accounts/login/", {"login": "staff@sakura-lab.example.jp", "password": DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "staff@sakura-lab.example.jp", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/api/v1/me").json()["organisation"]["code"] == "sakura-lab"
 

@@ -58,7 +58,11 @@ def test_loading_again_changes_nothing_and_sends_no_mail(demo):
 @pytest.mark.parametrize(
     ("reference", "provider", "phrase"),
     [
-        ("INC-DEMO-0001", "sakura-lab", "個人情報保護委員会への報告：不要（委託元への通知により、委託元が報告します）"),
+        (
+            "INC-DEMO-0001",
+            "sakura-lab",
+            "個人情報保護委員会への報告：不要（委託元への通知により、委託元が報告します）",
+        ),
         ("INC-DEMO-0002", "aoba-transport", "まず、かわせ記念病院（委託元）へ"),
         ("INC-DEMO-0003", "midori-food", "個人情報保護委員会への報告：不要（報告対象の事態に当たりません）"),
     ],

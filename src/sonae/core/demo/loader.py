@@ -22,7 +22,12 @@ ORGANISATIONS = [
     ("sonae-agency", OrganisationKind.AGENCY, "株式会社そなえ保険サービス", "ソナエホケンサービス"),
     ("hinode-insurance", OrganisationKind.INSURER, "ひので損害保険株式会社", "ヒノデソンガイホケン"),
     ("cyber-desk", OrganisationKind.DESK, "サイバー事故対応デスク", "サイバージコタイオウデスク"),
-    ("foundation", OrganisationKind.FOUNDATION, "一般財団法人 医療関連サービス振興会（デモ）", "イリョウカンレンサービスシンコウカイ"),
+    (
+        "foundation",
+        OrganisationKind.FOUNDATION,
+        "一般財団法人 医療関連サービス振興会（デモ）",
+        "イリョウカンレンサービスシンコウカイ",
+    ),
     ("minato-hospital", OrganisationKind.HOSPITAL, "みなと総合病院", "ミナトソウゴウビョウイン"),
     ("kawase-hospital", OrganisationKind.HOSPITAL, "かわせ記念病院", "カワセキネンビョウイン"),
 ]
@@ -95,7 +100,9 @@ def load_demo() -> Logins:
     for code, kind, name, kana in ORGANISATIONS:
         org = Organisation.objects.filter(code=code).first()
         if org is None:
-            org = organisation_create(kind=kind, name=name, code=code, name_kana=kana, email=f"info@{code}.{DEMO_DOMAIN}")
+            org = organisation_create(
+                kind=kind, name=name, code=code, name_kana=kana, email=f"info@{code}.{DEMO_DOMAIN}"
+            )
         for role, label in ((Role.ADMIN, "管理者"), (Role.STAFF, "担当者")):
             email = f"{role}@{code}.{DEMO_DOMAIN}"
             user = _user(email, f"{name} {label}")
@@ -132,7 +139,9 @@ def current_totp_code(email: str) -> str | None:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from allauth.mfa.utils import decrypt
 
-    authenticator = Authenticator.objects.filter(user__email=email.lower(), type=Authenticator.Type.TOTP).first()
+    authenticator = Authenticator.objects.filter(
+        user__email=email.lower(), type=Authenticator.Type.TOTP
+    ).first()
     if authenticator is None:
         return None
     secret = decrypt(authenticator.data["secret"])

@@ -58,7 +58,9 @@ class Command(BaseCommand):
         out.write("")
 
     def _serve(self, addrport: str):
-        self.stdout.write(f"http://{addrport}/ で起動します（Ctrl+C で終了）。タスクワーカーを同時に起動します。")
+        self.stdout.write(
+            f"http://{addrport}/ で起動します（Ctrl+C で終了）。タスクワーカーを同時に起動します。"
+        )
         worker = subprocess.Popen([sys.executable, "-m", "sonae.cli", "worker"], env=os.environ.copy())
         try:
             call_command("runserver", addrport, use_reloader=False)
