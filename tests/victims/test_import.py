@@ -97,13 +97,13 @@ def test_records_are_normalised(world, incident, imported):
     records = {v.line: v.record for v in Victim.objects.filter(incident=incident)}
 
     assert records[2] == {
-        "n": "鈴鹿 未来子", "k": "スズカ ミキコ", "b": "1970-03-02", "z": "1000001",
-        "a": "東京都千代田区千代田1丁目1番1号", "t": "0312345678", "p": "P0001", "c": "記号1 番号2",
+        "name": "鈴鹿 未来子", "kana": "スズカ ミキコ", "birth": "1970-03-02", "postal": "1000001",
+        "address": "東京都千代田区千代田1丁目1番1号", "phone": "0312345678", "patient": "P0001", "card": "記号1 番号2",
     }  # fmt: skip
     assert (
-        records[3]["k"] == "ヤマダ タロウ"
-        and records[3]["b"] == "1975-04-01"
-        and records[3]["z"] == "1600023"
+        records[3]["kana"] == "ヤマダ タロウ"
+        and records[3]["birth"] == "1975-04-01"
+        and records[3]["postal"] == "1600023"
     )
 
 
@@ -218,7 +218,7 @@ def test_rows_read_back_through_the_model_field(world, incident, imported):
     imported()
     victim = Victim.objects.get(incident=incident, line=2)
 
-    assert victim.record["n"] == "鈴鹿 未来子"
+    assert victim.record["name"] == "鈴鹿 未来子"
 
 
 def test_an_unreadable_upload_is_refused(world, incident, tmp_path):
@@ -260,7 +260,7 @@ def test_xlsx_lists_are_read(world, incident, tmp_path):
         actor=world.actor("provider"), job=job, source=imports.job_source(job, str(path))
     )
     record = Victim.objects.get().record
-    assert (record["b"], record["z"], record["t"]) == ("1970-03-02", "0600001", "0312345678")
+    assert (record["birth"], record["postal"], record["phone"]) == ("1970-03-02", "0600001", "0312345678")
 
 
 def test_issue_rows_hold_no_cell_values(world, incident, write_list):

@@ -155,8 +155,8 @@ def case_statistics(actor: Actor | None, incident, case: VictimCase) -> CaseStat
         persons=case.persons,
         corporations=case.corporations,
         items=items,
-        letters={LetterStatus(k).label: v for k, v in letters.items()},
-        gifts={GiftStatus(k).label: v for k, v in gifts.items()},
+        letters={str(LetterStatus(k).label): v for k, v in letters.items()},
+        gifts={str(GiftStatus(k).label): v for k, v in gifts.items()},
         excluded=excluded,
     )
 
@@ -275,7 +275,7 @@ def inquiry_statistics(incident, *, days: int = 31) -> list[DayStatistics]:
     for row in rows:
         stats = by_day.setdefault(row["day"], DayStatistics(row["day"], 0, {}, 0, 0, 0))
         stats.total += row["n"]
-        label = InquiryCategory(row["category"]).label
+        label = str(InquiryCategory(row["category"]).label)
         stats.by_category[label] = stats.by_category.get(label, 0) + row["n"]
         stats.follow_up_open += row["open"]
         if row["channel"] == InquiryChannel.WEB:

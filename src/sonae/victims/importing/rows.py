@@ -86,17 +86,17 @@ MAX_LENGTHS = {"name": 100, "kana": 100, "address": 300, "patient_id": 50, "insu
 MEMO_LIMIT = 200_000
 MIN_BIRTH = date(1873, 1, 1)
 
-# The encrypted record of every victim (stored format): a JSON object with one-letter keys, always all present
-# ("" when the list had no value) — a million records are 40 MB smaller than with spelled-out keys.
+# The encrypted record of every victim (stored format): a JSON object with these keys, always all present ("" when
+# the list had no value).
 RECORD_KEYS = {
-    "n": "name",  # 氏名, NFKC, spaces collapsed
-    "k": "kana",  # フリガナ, full-width katakana
-    "b": "birth",  # 生年月日, ISO 8601
-    "z": "postal",  # 郵便番号, 7 digits
-    "a": "address",  # 住所
-    "t": "phone",  # 電話番号, digits
-    "p": "patient",  # 患者ID, NFKC without spaces, upper case
-    "c": "card",  # 被保険者証記号番号
+    "name": "氏名",  # NFKC, spaces collapsed
+    "kana": "フリガナ",  # full-width katakana
+    "birth": "生年月日",  # ISO 8601
+    "postal": "郵便番号",  # 7 digits
+    "address": "住所",
+    "phone": "電話番号",  # digits
+    "patient": "患者ID",  # NFKC without spaces, upper case
+    "card": "被保険者証記号番号",
 }
 # A record can be laid out without JSON escaping when no cell holds a quote, a backslash or a control character.
 NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
@@ -447,7 +447,7 @@ class ColumnNormaliser:
         else:  # nothing to escape: quote directly (f-strings build faster than str.format)
             fields = tuple([f'"{v}"' for v in values] for values in fields)
         out.records = [
-            f'{{"n":{n},"k":{k},"b":{b},"z":{z},"a":{a},"t":{t},"p":{p},"c":{c}}}'.encode()
+            f'{{"name":{n},"kana":{k},"birth":{b},"postal":{z},"address":{a},"phone":{t},"patient":{p},"card":{c}}}'.encode()
             for n, k, b, z, a, t, p, c in zip(*fields, strict=False)
         ]
         out.lines = list(lines)

@@ -82,7 +82,7 @@ class ChunkResult:
 
 _config: WorkerConfig | None = None
 _normaliser: ColumnNormaliser | None = None
-_aeads: dict[str, AESGCM] = {}
+_aeads: dict[bytes, AESGCM] = {}
 
 
 def init_worker(config: WorkerConfig, die_with_parent: bool = False) -> None:
@@ -161,9 +161,10 @@ def seal_records(
     """
     n = len(records)
     key_id = keyring.current
-    aead = _aeads.get(key_id)
+    key = keyring.keys[key_id]
+    aead = _aeads.get(key)  # by key material: a test (or a reload) may reuse an id for another key
     if aead is None:
-        aead = _aeads[key_id] = AESGCM(keyring.keys[key_id])
+        aead = _aeads[key] = AESGCM(key)
     header = header_for(key_id)
     randoms = os.urandom(28 * n)
     row_keys = [randoms[i : i + 16] for i in range(0, 16 * n, 16)]

@@ -99,23 +99,23 @@ class Letter:
 def build_letter(
     template: str, *, person: dict, items: list[str], code: str, common: dict[str, str]
 ) -> Letter:
-    """The letter of one person. ``person`` is the decrypted record (short keys n, z, a …); ``common`` holds the
+    """The letter of one person. ``person`` is the decrypted record (name, postal, address …); ``common`` holds the
     case-wide values (窓口電話番号, 受付時間, 事業者名, 見舞品)."""
-    postal = person.get("z", "")
+    postal = person.get("postal", "")
     postal_text = f"{postal[:3]}-{postal[3:]}" if len(postal) == 7 else postal
     values = dict(common)
     values.update(
         {
-            "氏名": person.get("n", ""),
-            "住所": f"〒{postal_text} {person.get('a', '')}",
+            "氏名": person.get("name", ""),
+            "住所": f"〒{postal_text} {person.get('address', '')}",
             "漏えい項目": items_text(items),
             "お問い合わせ番号": code,
         }
     )
     return Letter(
         postal=postal_text,
-        address=address_lines(person.get("a", "")),
-        name=person.get("n", ""),
+        address=address_lines(person.get("address", "")),
+        name=person.get("name", ""),
         code=code,
         body=paragraphs(fill(template, values)),
     )

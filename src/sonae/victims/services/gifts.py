@@ -221,7 +221,7 @@ def returns_import(*, actor: Actor, incident, data: bytes) -> ReturnsResult:
                     result.errors.append((line, "訂正後の住所を入力してください。"))
                     continue
                 record = dict(victim.record)
-                record["z"], record["a"] = postal, address
+                record["postal"], record["address"] = postal, address
                 victim.record = record
                 victim.address_corrected = True
                 if victim.gift_status == GiftStatus.RETURNED:

@@ -49,9 +49,9 @@ from .scope import committed_victims
 logger = logging.getLogger(__name__)
 MAX_BATCH = 5000
 SAMPLE_PERSON = {
-    "n": "見本 太郎",
-    "z": "1000001",
-    "a": "東京都千代田区千代田1丁目1番1号 見本マンション101号室",
+    "name": "見本 太郎",
+    "postal": "1000001",
+    "address": "東京都千代田区千代田1丁目1番1号 見本マンション101号室",
 }
 
 
@@ -255,7 +255,7 @@ def _assign_batch(run: LetterRun):
             no_address = []
             for victim in slice_:
                 record = victim.record
-                if record.get("z") and record.get("a"):
+                if record.get("postal") and record.get("address"):
                     chosen.append((victim, record))
                 else:
                     no_address.append(victim.pk)

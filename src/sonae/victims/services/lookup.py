@@ -78,9 +78,9 @@ def _answer(victim: Victim) -> Answer:
     return Answer(
         victim_id=victim.pk,
         items=labels_of(victim.items),
-        letter_status=LetterStatus(victim.letter_status).label,
+        letter_status=str(LetterStatus(victim.letter_status).label),
         letter_sent_on=victim.letter_sent_on,
-        gift_status=GiftStatus(victim.gift_status).label,
+        gift_status=str(GiftStatus(victim.gift_status).label),
         excluded=victim.excluded,
     )
 
@@ -171,14 +171,14 @@ def victim_lookup(
         matches = []
         for victim in candidates:
             record = victim.record
-            if key_of_kana(record.get("k", "")) == wanted and record.get("b") == birth_iso:
+            if key_of_kana(record.get("kana", "")) == wanted and record.get("birth") == birth_iso:
                 matches.append(victim)
     else:
         wanted = normalize_patient_id(patient_id or "")
         if not wanted:
             raise InvalidInput("患者IDを入力してください。", field="patient_id")
         candidates = _candidates(incident.pk, patient_key(keyring, incident.pk, wanted))
-        matches = [v for v in candidates if normalize_patient_id(v.record.get("p", "")) == wanted]
+        matches = [v for v in candidates if normalize_patient_id(v.record.get("patient", "")) == wanted]
     _audit_lookup(actor, incident, mode, reason, matches)
     return [_answer(v) for v in matches]
 
@@ -271,9 +271,9 @@ def _dummy_row() -> tuple[bytes, uuid.UUID]:
     if _DUMMY.get("keyring") is not keyring:
         row_key = uuid.uuid4()
         record = {
-            "n": "照合用 ダミー", "k": "ショウゴウヨウ ダミー", "b": "1970-01-01", "z": "1000001",
-            "a": "東京都千代田区千代田1丁目1番1号 照合用マンション101号室", "t": "0312345678", "p": "P00000000",
-            "c": "記号1 番号1",
+            "name": "照合用 ダミー", "kana": "ショウゴウヨウ ダミー", "birth": "1970-01-01", "postal": "1000001",
+            "address": "東京都千代田区千代田1丁目1番1号 照合用マンション101号室", "phone": "0312345678",
+            "patient": "P00000000", "card": "記号1 番号1",
         }  # fmt: skip
         aad = Victim._meta.get_field("record").aad_for(row_key)
         _DUMMY.update(keyring=keyring, sealed=keyring.encrypt_record(record, aad), row_key=row_key)
@@ -316,11 +316,11 @@ def self_service_answer(*, case: VictimCase, code: str, birth: str, client: str)
     victims = _candidates(incident.pk, inquiry_key(keyring, incident.pk, digits or "000000000000"))
     victim = victims[0] if victims else None
     if victim is not None:
-        record_birth = victim.record.get("b", "")
+        record_birth = victim.record.get("birth", "")
     else:
         sealed, row_key = _dummy_row()
         aad = Victim._meta.get_field("record").aad_for(row_key)
-        record_birth = keyring.decrypt_record(sealed, aad).get("b", "")
+        record_birth = keyring.decrypt_record(sealed, aad).get("birth", "")
     same_birth = hmac.compare_digest(record_birth.encode(), birth_iso.encode())
     matched = valid and victim is not None and same_birth and not victim.excluded
     with transaction.atomic():

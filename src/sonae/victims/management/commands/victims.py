@@ -76,6 +76,12 @@ class Command(BaseCommand):
         imp.add_argument("--yes", action="store_true", help="確認せずに取り込む")
         imp.add_argument("--duplicates", choices=["skip", "import"], default=None, help="重複行の扱い")
         imp.add_argument("--workers", type=int, default=None, help="並列処理のプロセス数（既定: CPU数）")
+        imp.add_argument(
+            "--chunk-kb",
+            type=int,
+            default=None,
+            help="1ブロックの大きさ（KB、既定4096）。4ブロックごとに確定します",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -120,8 +126,9 @@ class Command(BaseCommand):
             self._report(job)
             return 0, imports.summary_of(job, time.perf_counter() - started).as_dict()
         if job is None:
+            chunk = {"chunk_bytes": options["chunk_kb"] * 1024} if options.get("chunk_kb") else {}
             job = imports.import_job_create(
-                actor=None, incident=incident, name=path, path=path, sha256=sha256
+                actor=None, incident=incident, name=path, path=path, sha256=sha256, **chunk
             )
         mapping = (
             self._mapping(options.get("mapping"), job.headers) if options.get("mapping") else job.mapping

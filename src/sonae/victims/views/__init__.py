@@ -1,0 +1,1 @@
+"""Pages of the victims part, mounted at /victims/ (see sonae/urls.py)."""

@@ -1,0 +1,144 @@
+"""Call-centre look-up: by code, kana + birth date, patient ID; minimal answer; audit log; rate limit; scoping."""
+
+from __future__ import annotations
+
+import pytest
+
+from sonae.core.errors import InvalidInput, NotFound, PermissionDenied
+from sonae.core.models import AuditEvent
+from sonae.victims import selectors
+from sonae.victims.models import Inquiry, Victim
+from sonae.victims.ratelimit import Throttled
+from sonae.victims.services import case as case_services
+from sonae.victims.services import lookup
+
+
+def _lookup(world, incident, name="provider", **query):
+    actor = world.actor(name)
+    found_incident, case = selectors.case_get(actor, incident.reference)
+    selectors.require_personal(actor, found_incident, case, "victims.lookup")
+    return lookup.victim_lookup(actor=actor, incident=found_incident, case=case, **query)
+
+
+def test_lookup_by_kana_and_birth_date_finds_the_person(world, incident, imported):
+    imported()
+
+    answers = _lookup(
+        world, incident, mode="kana_birth", kana="すずか みきこ", birth="1970-03-02", reason="本人からの電話"
+    )
+
+    assert len(answers) == 1
+    assert answers[0].items == ["氏名", "生年月日", "検査結果"]
+    assert answers[0].letter_status == "未作成"
+
+
+def test_lookup_accepts_wareki_and_half_width_kana(world, incident, imported):
+    imported()
+
+    answers = _lookup(
+        world, incident, mode="kana_birth", kana="ｽｽﾞｶﾐｷｺ", birth="S45.3.2", reason="本人からの電話"
+    )
+
+    assert len(answers) == 1
+
+
+def test_lookup_by_patient_id(world, incident, imported):
+    imported()
+
+    assert (
+        len(_lookup(world, incident, mode="patient_id", patient_id="ｐ０００２", reason="病院からの照会"))
+        == 1
+    )
+
+
+def test_lookup_answer_holds_no_personal_fields(world, incident, imported):
+    imported()
+    answer = _lookup(world, incident, mode="patient_id", patient_id="P0001", reason="照会")[0].as_dict()
+
+    assert set(answer) == {"victim_id", "items", "letter_status", "letter_sent_on", "gift_status"}
+
+
+def test_every_lookup_is_in_the_audit_log_with_its_reason(world, incident, imported):
+    imported()
+    _lookup(
+        world, incident, mode="kana_birth", kana="スズカ ミキコ", birth="1970-03-02", reason="本人からの電話"
+    )
+    _lookup(world, incident, mode="patient_id", patient_id="NOPE", reason="病院からの照会")
+
+    events = list(AuditEvent.objects.filter(action="personal_data.lookup").order_by("id"))
+    assert [(e.reason, e.data["found"], e.data["by"]) for e in events] == [
+        ("本人からの電話", 1, "kana_birth"),
+        ("病院からの照会", 0, "patient_id"),
+    ]
+    victim = Victim.objects.get(line=2)
+    assert (events[0].target_type, events[0].target_id) == ("victims.victim", str(victim.pk))
+    assert events[0].actor == world.user("provider")
+    assert "スズカ" not in str(events[0].data)
+
+
+def test_a_lookup_needs_a_reason(world, incident, imported):
+    imported()
+    with pytest.raises(InvalidInput):
+        _lookup(world, incident, mode="patient_id", patient_id="P0001", reason=" ")
+
+
+def test_lookups_are_rate_limited_per_user(world, incident, imported, settings):
+    imported()
+    settings.SONAE_VICTIMS_LOOKUP_RATE = (3, 60)
+    for _ in range(3):
+        _lookup(world, incident, mode="patient_id", patient_id="P0001", reason="照会")
+    with pytest.raises(Throttled) as raised:
+        _lookup(world, incident, mode="patient_id", patient_id="P0001", reason="照会")
+    assert raised.value.status == 429
+
+
+def test_the_desk_needs_the_providers_grant(world, incident, imported):
+    imported()
+    with pytest.raises(PermissionDenied):
+        _lookup(world, incident, name="desk", mode="patient_id", patient_id="P0001", reason="電話")
+    case_services.desk_access_set(actor=world.actor("provider_admin"), incident=incident, granted=True)
+
+    assert (
+        len(_lookup(world, incident, name="desk", mode="patient_id", patient_id="P0001", reason="電話")) == 1
+    )
+
+
+def test_only_a_provider_admin_grants_the_desk(world, incident):
+    with pytest.raises(PermissionDenied):
+        case_services.desk_access_set(actor=world.actor("provider"), incident=incident, granted=True)
+
+
+@pytest.mark.parametrize("name", ["agency", "insurer", "provider_b"])
+def test_others_cannot_look_up(world, incident, imported, name):
+    imported()
+    with pytest.raises(NotFound):
+        _lookup(world, incident, name=name, mode="patient_id", patient_id="P0001", reason="電話")
+
+
+@pytest.mark.parametrize("name", ["hospital", "foundation", "provider_b"])
+def test_others_do_not_see_the_case_at_all(world, incident, name):
+    with pytest.raises(NotFound):
+        selectors.case_get(world.actor(name), incident.reference)
+
+
+def test_agency_and_insurer_see_aggregates(world, incident, imported):
+    imported()
+    for name in ("agency", "insurer"):
+        found, case = selectors.case_get(world.actor(name), incident.reference)
+        assert selectors.case_statistics(world.actor(name), found, case).persons == 3
+
+
+def test_an_inquiry_is_recorded_with_statistics_per_day(world, incident, imported):
+    imported()
+    victim = Victim.objects.get(line=2)
+    lookup.inquiry_record(
+        actor=world.actor("provider"), incident=incident, victim=victim, category="gift", follow_up=True
+    )
+    lookup.inquiry_record(
+        actor=world.actor("provider"), incident=incident, category="complaint", answer="ご意見を伺った"
+    )
+
+    days = selectors.inquiry_statistics(incident)
+    assert len(days) == 1 and days[0].total == 2 and days[0].follow_up_open == 1
+    assert days[0].by_category == {"見舞品": 1, "苦情・ご意見": 1}
+    assert Inquiry.objects.get(category="complaint").answer == "ご意見を伺った"
