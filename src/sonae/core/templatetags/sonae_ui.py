@@ -98,3 +98,15 @@ def must_enrol_totp(context) -> bool:
         )
         request._sonae_totp_pending = cached
     return cached
+
+
+@register.simple_tag
+def optional_url(name: str, *args) -> str:
+    """``{% url %}`` for a page of an app that may not be installed: "" instead of an error when it does not exist
+    (the case page's tabs contributed by other apps)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
