@@ -29,7 +29,9 @@ POST_ONLY = "post-only"  # a page that answers GET with 405
 WRITE = "write"  # an API operation other than GET
 NO_FIXTURE = "no-fixture"
 NOBODY = Access(frozenset())
-MOVING = "moving"  # the rights app landed during this work: declared, not yet checked (see the report)
+# The rights and victims apps landed while the matrix was written: declared, not yet checked (their own tests
+# cover their 404/403 scoping; turning these into Access entries is open work on issue 9).
+MOVING = "moving"
 
 # URL name → access
 PAGES: dict[str, object] = {
@@ -42,6 +44,33 @@ PAGES: dict[str, object] = {
     "rights:letter": MOVING,
     "rights:new": MOVING,
     "rights:report": MOVING,
+    "victims:apply": MOVING,
+    "victims:case": MOVING,
+    "victims:gifts": MOVING,
+    "victims:gifts_plan": MOVING,
+    "victims:gifts_returns": MOVING,
+    "victims:gifts_shipped": MOVING,
+    "victims:import_cancel": MOVING,
+    "victims:import_confirm": MOVING,
+    "victims:import_detail": MOVING,
+    "victims:import_map": MOVING,
+    "victims:import_new": MOVING,
+    "victims:import_progress": MOVING,
+    "victims:imports": MOVING,
+    "victims:index": MOVING,
+    "victims:inquiries": MOVING,
+    "victims:inquiry_done": MOVING,
+    "victims:letter_download": MOVING,
+    "victims:letter_preview": MOVING,
+    "victims:letter_run": MOVING,
+    "victims:letter_run_new": MOVING,
+    "victims:letter_run_progress": MOVING,
+    "victims:letter_sent": MOVING,
+    "victims:letters": MOVING,
+    "victims:lookup": MOVING,
+    "victims:public_inquiry": MOVING,
+    "victims:public_rights_request": MOVING,
+    "victims:settings": MOVING,
     "enrolment:index": Access({"provider", "agency", "foundation"}, VIEWER),
     "enrolment:quotes": Access({"provider", "agency"}, VIEWER),
     "enrolment:quote_new": Access({"provider", "agency"}, STAFF),
@@ -241,6 +270,10 @@ API: dict[str, object] = {
     "sonae_rights_api_request_detail": MOVING,
     "sonae_rights_api_forwarded_list": MOVING,
     "sonae_rights_api_year_report": MOVING,
+    "sonae_victims_api_statistics": MOVING,
+    "sonae_victims_api_condolence": MOVING,
+    "sonae_victims_api_lookup": MOVING,
+    "sonae_victims_api_inquiry_add": MOVING,
     "sonae_webhooks_api_event_types": Access(ALL, VIEWER),
     "sonae_webhooks_api_endpoint_list": Access(ALL, ADMIN),
     "sonae_webhooks_api_endpoint_detail": Access({"provider"}, ADMIN),
