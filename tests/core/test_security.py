@@ -38,6 +38,8 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         "SONAE_VAR_DIR": str(tmp_path),
     }
     env.pop("SONAE_TESTING", None)
+    # The browser tests set this in the test process (Playwright's loop); a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
