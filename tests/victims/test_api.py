@@ -60,7 +60,7 @@ def test_lookup_is_404_for_others(world, incident, imported, client, token_for, 
 
 def test_throttled_lookups_answer_429(world, incident, imported, client, token_for, settings):
     imported()
-    settings.SONAE_VICTIMS_LOOKUP_RATE = (1, 60)
+    settings.SONAE_RATE_LIMITS = {**settings.SONAE_RATE_LIMITS, "lookup": (1, 60)}
     auth = token_for("provider")
     body = {"mode": "patient_id", "patient_id": "P0001", "reason": "x"}
     url = f"/api/v1/victims/{incident.reference}/lookup"

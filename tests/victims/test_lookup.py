@@ -84,7 +84,7 @@ def test_a_lookup_needs_a_reason(world, incident, imported):
 
 def test_lookups_are_rate_limited_per_user(world, incident, imported, settings):
     imported()
-    settings.SONAE_VICTIMS_LOOKUP_RATE = (3, 60)
+    settings.SONAE_RATE_LIMITS = {**settings.SONAE_RATE_LIMITS, "lookup": (3, 60)}
     for _ in range(3):
         _lookup(world, incident, mode="patient_id", patient_id="P0001", reason="照会")
     with pytest.raises(Throttled) as raised:
@@ -142,3 +142,10 @@ def test_an_inquiry_is_recorded_with_statistics_per_day(world, incident, importe
     assert len(days) == 1 and days[0].total == 2 and days[0].follow_up_open == 1
     assert days[0].by_category == {"見舞品": 1, "苦情・ご意見": 1}
     assert Inquiry.objects.get(category="complaint").answer == "ご意見を伺った"
+
+
+def test_case_figures_for_the_duties_engine(world, incident, imported):
+    assert selectors.case_figures(incident) == {"persons": 0, "corporations": 0, "items": {}}
+    imported()
+    figures = selectors.case_figures(incident)
+    assert figures["persons"] == 3 and figures["items"]["name"] == 3

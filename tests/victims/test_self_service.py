@@ -111,7 +111,7 @@ def test_wrong_code_and_wrong_date_take_the_same_path(world, incident, lettered,
 
 def test_the_page_is_throttled(world, incident, lettered, settings):
     case, code = lettered
-    settings.SONAE_VICTIMS_SELF_SERVICE_RATE = (2, 600)
+    settings.SONAE_RATE_LIMITS = {**settings.SONAE_RATE_LIMITS, "public": (2, 600)}
     case_services.self_service_set(actor=world.actor("provider"), incident=incident, enabled=True)
     client = Client()
     for _ in range(2):

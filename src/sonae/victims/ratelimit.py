@@ -1,16 +1,21 @@
-"""Rate limits on look-ups, shared by every app server and worker through Django's cache (DESIGN §5).
+"""Rate limits of the victims part, on the project's shared counters (``sonae.core.ratelimit``, DESIGN §5).
 
-Fixed windows: one counter per key and window in the cache (Redis in production; the database cache or local
-memory otherwise). Approximate under races — a limit, not an accounting.
+Named limits in ``settings.SONAE_RATE_LIMITS``: ``lookup`` (call-centre look-ups per user or API token) and
+``public`` (self-service checks per client address and case). Exceeding one raises ``Throttled``: 429 with the
+Japanese message in pages and in the API's error envelope.
 """
 
 from __future__ import annotations
 
-import time
+import math
 
-from django.core.cache import cache
+from django.conf import settings
 
 from sonae.core.errors import DomainError
+from sonae.core.ratelimit import hit, hit_named
+
+# The self-service page of one case, all clients together (distributed guessing); per minute.
+DEFAULT_CASE_LIMIT = (600, 60)
 
 
 class Throttled(DomainError):
@@ -19,19 +24,23 @@ class Throttled(DomainError):
     default_message = "照会の回数が上限に達しました。しばらく待ってからもう一度お試しください。"
 
 
-def hit(key: str, *, limit: int, window: int) -> bool:
-    """Count one event for ``key``; True while the count in the current window is within ``limit``."""
-    bucket = f"sonae:rl:{key}:{int(time.time() // window)}"
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # first event of the window
-        if cache.add(bucket, 1, timeout=window + 5):
-            return True
-        count = cache.incr(bucket)
-    return count <= limit
+def _message(wait: int) -> str:
+    return f"照会の回数が上限に達しました。約{max(1, math.ceil(wait / 60))}分後にもう一度お試しください。"
 
 
-def check(key: str, *, limit: int, window: int, message: str | None = None) -> None:
-    """Raise ``Throttled`` (HTTP 429) when ``key`` is over its limit."""
-    if not hit(key, limit=limit, window=window):
-        raise Throttled(message)
+def check_lookup(who: str) -> None:
+    """One call-centre look-up by ``who`` (a user or a token); Throttled when over ``SONAE_RATE_LIMITS["lookup"]``."""
+    wait = hit_named("lookup", who)
+    if wait is not None:
+        raise Throttled(_message(wait))
+
+
+def check_self_service(case_id: int, client: str) -> None:
+    """One self-service check from ``client`` on a case: per client (``SONAE_RATE_LIMITS["public"]``) and per
+    case overall (``SONAE_VICTIMS_SELF_SERVICE_CASE_RATE``)."""
+    wait = hit_named("public", f"victims:{case_id}:{client}")
+    if wait is None:
+        limit, window = getattr(settings, "SONAE_VICTIMS_SELF_SERVICE_CASE_RATE", None) or DEFAULT_CASE_LIMIT
+        wait = hit(f"victims.self_service:{case_id}", limit, window)
+    if wait is not None:
+        raise Throttled(_message(wait))

@@ -161,6 +161,15 @@ def case_statistics(actor: Actor | None, incident, case: VictimCase) -> CaseStat
     )
 
 
+def case_figures(incident) -> dict:
+    """Internal hook for the duties engine and report drafts (no actor: the caller has scoped the incident): the
+    committed list's counts, ``{"persons", "corporations", "items": {code: persons}}``; zeros without a list."""
+    case = VictimCase.objects.filter(incident_id=incident.pk).first()
+    if case is None:
+        return {"persons": 0, "corporations": 0, "items": {}}
+    return {"persons": case.persons, "corporations": case.corporations, "items": dict(case.item_counts or {})}
+
+
 def item_codes_of_list(case: VictimCase) -> list[str]:
     """The items that leaked for at least one person, in vocabulary order (for the incident's facts)."""
     return [code for code in ITEM_BITS if (case.item_counts or {}).get(code)]

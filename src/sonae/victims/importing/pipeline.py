@@ -20,6 +20,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -261,6 +263,9 @@ def _run_pass(
     batch: list = []
     batch_first = write_from
     setdefault = seen.setdefault
+    writer = _Writer(
+        job, vendor, threaded=commit and vendor == "postgresql" and not connection.in_atomic_block
+    )
 
     with _chunks(source, job.file_kind, config.encoding, config.mapping, job.chunk_bytes) as chunks:
         for chunk_result in _results(chunks, count, config, write_from, commit):
@@ -326,7 +331,7 @@ def _run_pass(
                 if chunk_result.index >= write_from:
                     batch.append((chunk_result, drop))
                     if len(batch) >= job.chunks_per_batch:
-                        result.written += _write_batch(job, batch, batch_first, vendor)
+                        writer.submit(batch, batch_first)
                         batch_first += len(batch)
                         batch = []
             elif progress is None or chunk_result.index % 4 == 0:
@@ -336,7 +341,9 @@ def _run_pass(
                     "commit" if commit else "validate", chunk_result.end_offset, source.size, result.rows
                 )
         if commit and batch:
-            result.written += _write_batch(job, batch, batch_first, vendor)
+            writer.submit(batch, batch_first)
+    if commit:
+        result.written = writer.close()
 
     counts: Counter = Counter()
     for mask, n in masks.items():
@@ -345,6 +352,56 @@ def _run_pass(
                 counts[code] += n
     result.item_counts = dict(counts)
     return result
+
+
+class _Writer:
+    """Writes the batches of a commit pass.
+
+    On PostgreSQL outside a transaction (the CLI, a task worker) a thread with its own database connection does
+    the writing, so the worker processes keep computing and PostgreSQL keeps writing while the main thread
+    takes the next chunks in: the three overlap instead of taking turns. Inside a transaction (tests) and on
+    SQLite, batches are written inline. Either way each batch is its own transaction (``_write_batch``).
+    """
+
+    def __init__(self, job, vendor: str, *, threaded: bool):
+        self.job = job
+        self.vendor = vendor
+        self.written = 0
+        self.error: BaseException | None = None
+        self.thread = None
+        if threaded:
+            self.queue: queue.Queue = queue.Queue(maxsize=1)  # bounded memory: one batch waiting
+            self.thread = threading.Thread(target=self._run, name="victims-import-writer", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self.written += _write_batch(self.job, item[0], item[1], self.vendor)
+                    except BaseException as exc:  # handed to the main thread
+                        self.error = exc
+        finally:
+            thread_connection.close()
+
+    def submit(self, batch: list, first: int) -> None:
+        if self.thread is None:
+            self.written += _write_batch(self.job, batch, first, self.vendor)
+            return
+        if self.error is not None:
+            self.close()
+        self.queue.put((batch, first))
+
+    def close(self) -> int:
+        if self.thread is not None and self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.written
 
 
 def _save_progress(job, phase: str, done: int) -> None:
@@ -386,12 +443,13 @@ def _copy_batch(batch: list) -> int:
         COPY_HEADER,
         COPY_TRAILER,
         KEY_COPY_COLUMNS,
+        KEY_ROW_BYTES,
         VICTIM_COPY_COLUMNS,
         key_row_victim,
     )
 
     written = 0
-    key_rows: list[bytes] = []
+    key_blobs: list[bytes] = []
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(
@@ -399,26 +457,33 @@ def _copy_batch(batch: list) -> int:
         ) as copy:
             copy.write(COPY_HEADER)
             for result, drop in batch:
+                offsets = result.offsets
+                count = len(offsets) - 1 if offsets else 0
                 if not drop:
-                    copy.write(b"".join(result.tuples))
-                    key_rows.extend(result.key_rows)
-                    written += len(result.tuples)
+                    copy.write(result.payload)
+                    key_blobs.append(result.key_blob)
+                    written += count
                     continue
                 dropped = set(drop)
-                kept = [t for i, t in enumerate(result.tuples) if i not in dropped]
-                copy.write(b"".join(kept))
-                written += len(kept)
+                view = memoryview(result.payload)
+                copy.write(
+                    b"".join(view[offsets[i] : offsets[i + 1]] for i in range(count) if i not in dropped)
+                )
+                written += count - len(dropped)
                 dropped_lines = {result.lines[i] for i in dropped}
-                key_rows.extend(
-                    r for r in result.key_rows if key_row_victim(r) & MAX_LINE not in dropped_lines
+                blob = result.key_blob
+                rows = (blob[i : i + KEY_ROW_BYTES] for i in range(0, len(blob), KEY_ROW_BYTES))
+                key_blobs.append(
+                    b"".join(r for r in rows if key_row_victim(r) & MAX_LINE not in dropped_lines)
                 )
             copy.write(COPY_TRAILER)
-        key_rows.sort()  # runs of sorted chunks: timsort merges them
+        # Each chunk's keys arrive sorted, so the key index is written in order, run by run.
         with raw.copy(
             f"COPY victims_victimkey ({', '.join(KEY_COPY_COLUMNS)}) FROM STDIN (FORMAT binary)"
         ) as copy:
             copy.write(COPY_HEADER)
-            copy.write(b"".join(key_rows))
+            for blob in key_blobs:
+                copy.write(blob)
             copy.write(COPY_TRAILER)
     return written
 

@@ -75,8 +75,12 @@ class ChunkResult:
     patient_keys: array = field(default_factory=lambda: array("q"))
     items: array = field(default_factory=lambda: array("q"))
     corporate: array = field(default_factory=lambda: array("b"))
-    tuples: list = field(default_factory=list)  # COPY: one binary tuple per valid row
-    key_rows: list = field(default_factory=list)  # COPY: 26-byte tuples sorted; ROWS: (key, victim id)
+    # COPY: the binary tuples back to back (one bytes object pickles as a copy; a list of 25,000 does not), the
+    # offset of each and the end; the key tuples (26 bytes each) sorted by key.
+    payload: bytes = b""
+    offsets: array = field(default_factory=lambda: array("Q"))
+    key_blob: bytes = b""
+    key_rows: list = field(default_factory=list)  # ROWS: (key, victim id)
     victim_rows: list = field(default_factory=list)  # ROWS: parameter tuples
 
 
@@ -223,12 +227,19 @@ def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
             repeat(8), repeat(config.job_id), repeat(4), columns.lines, map(len, sealed),
         )  # fmt: skip
         tails = map(_VICTIM_TAIL.pack, repeat(8), columns.items, repeat(1), columns.corporate)
-        result.tuples = list(map(_join, zip(heads, sealed, tails, strict=False)))
+        tuples = list(map(_join, zip(heads, sealed, tails, strict=False)))
+        offsets = array("Q", [0])
+        position = 0
+        for length in map(len, tuples):
+            position += length
+            offsets.append(position)
+        result.payload = _join(tuples)
+        result.offsets = offsets
         pack_key = _KEY_ROW.pack
         key_rows = [pack_key(2, 8, k, 8, v) for k, v in zip(kana_keys, ids, strict=False) if k >= 0]
         key_rows += [pack_key(2, 8, k, 8, v) for k, v in zip(patient_keys, ids, strict=False) if k >= 0]
         key_rows.sort()
-        result.key_rows = key_rows
+        result.key_blob = _join(key_rows)
     else:
         result.victim_rows = list(
             zip(
@@ -246,6 +257,9 @@ def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
         result.key_rows = [(k, v) for k, v in zip(kana_keys, ids, strict=False) if k >= 0]
         result.key_rows += [(k, v) for k, v in zip(patient_keys, ids, strict=False) if k >= 0]
     return result
+
+
+KEY_ROW_BYTES = _KEY_ROW.size
 
 
 def key_row_victim(row: bytes) -> int:

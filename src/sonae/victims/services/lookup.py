@@ -85,11 +85,6 @@ def _answer(victim: Victim) -> Answer:
     )
 
 
-def _limits(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    value = getattr(settings, name, None)
-    return tuple(value) if value else default  # type: ignore[return-value]
-
-
 def _candidates(incident_id: int, key: int) -> list[Victim]:
     """Victims of the case's committed imports holding look-up ``key`` (one indexed query)."""
     return list(
@@ -138,14 +133,7 @@ def victim_lookup(
         raise InvalidInput(f"照会の理由は{MAX_REASON}文字までにしてください。", field="reason")
     if mode not in MODES:
         raise InvalidInput("検索の方法を選んでください。", field="mode")
-    limit, window = _limits("SONAE_VICTIMS_LOOKUP_RATE", (60, 60))
-    who = f"user:{actor.user.pk}" if actor.user is not None else f"token:{actor.token.pk}"
-    ratelimit.check(
-        f"victims.lookup:{who}",
-        limit=limit,
-        window=window,
-        message=f"照会は{window}秒あたり{limit}回までです。しばらく待ってからもう一度お試しください。",
-    )
+    ratelimit.check_lookup(f"user:{actor.user.pk}" if actor.user is not None else f"token:{actor.token.pk}")
     keyring = get_keyring()
     if mode == "code":
         digits = codes.parse_code(code)
@@ -301,10 +289,7 @@ def self_service_answer(*, case: VictimCase, code: str, birth: str, client: str)
     start. Throttled per client address and case, and per case overall.
     """
     started = time.monotonic()
-    limit, window = _limits("SONAE_VICTIMS_SELF_SERVICE_RATE", (10, 600))
-    case_limit, case_window = _limits("SONAE_VICTIMS_SELF_SERVICE_CASE_RATE", (600, 60))
-    ratelimit.check(f"victims.self:{case.pk}:{client}", limit=limit, window=window)
-    ratelimit.check(f"victims.self:{case.pk}", limit=case_limit, window=case_window)
+    ratelimit.check_self_service(case.pk, client)
     keyring = get_keyring()
     incident = case.incident
     digits = codes.parse_code(code)

@@ -1,0 +1,1 @@
+"""Helpers of the victims benchmarks (bench/victims_*.py)."""
