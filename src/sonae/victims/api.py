@@ -117,7 +117,7 @@ def condolence(request, reference: str):
 @router.post("/victims/{reference}/lookup", response=LookupOut, summary="対象者の照会（コールセンター）")
 def lookup(request, reference: str, payload: LookupIn):
     actor = request.auth
-    incident, case = selectors.case_get(actor, reference)
+    incident, case = selectors.case_for_lookup(actor, reference)
     selectors.require_personal(actor, incident, case, "victims.lookup")
     answers = lookup_services.victim_lookup(actor=actor, incident=incident, case=case, **payload.dict())
     return {"found": len(answers), "answers": [a.as_dict() for a in answers]}
