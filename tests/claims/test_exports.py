@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from sonae.claims.exports import cell_text, expenses_xlsx
 from sonae.claims.pdf import claim_pack_pdf
 from sonae.claims.services import approval_decide, approval_request, claim_create, claim_transition
+from tests.pdftext import pdf_text
 
 from .conftest import PDF_BYTES
-from .pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from sonae.core.models import AuditEvent
 from sonae.enrolment.models import Application, Policy, RosterEntry
 from sonae.enrolment.selectors import policy_in_force
+from tests.pdftext import pdf_text
 
 from .conftest import jst, member
-from .pdftext import pdf_text
 from .test_roster import BAD_ROWS, GOOD_ROWS, roster_csv
 from .test_views import QUOTE_POST, login
 

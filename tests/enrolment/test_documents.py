@@ -7,10 +7,10 @@ from sonae.core.errors import PermissionDenied
 from sonae.enrolment.exports import export_workbook
 from sonae.enrolment.pdf import application_pdf, certificate_pdf, quote_pdf
 from sonae.enrolment.services import application_accept, deposit_import
+from tests.pdftext import pdf_text
 
 from .conftest import jst
 from .helpers import deposit_csv, quoted, submitted
-from .pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from sonae.hospitals import selectors, services
 from sonae.hospitals.models import CaseMessage
 from sonae.incidents.models import TimelineEvent
 from tests.hospitals.conftest import jst
-from tests.hospitals.pdftext import pdf_text
+from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 

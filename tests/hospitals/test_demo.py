@@ -13,7 +13,7 @@ from sonae.core.demo.loader import load_demo
 from sonae.core.models import User
 from sonae.hospitals.models import CaseMessage, ContractorLink
 from sonae.incidents.models import HospitalNotice
-from tests.hospitals.pdftext import pdf_text
+from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 

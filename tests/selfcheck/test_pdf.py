@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from sonae.jp.calendar import TOKYO
 from sonae.selfcheck import services
+from tests.pdftext import pdf_text
 from tests.selfcheck.conftest import answers_with, complete_bcp_rows
-from tests.selfcheck.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 
