@@ -7,8 +7,7 @@ from django.test import Client
 
 from sonae.rights.models import RightsRequest, Status
 from sonae.rights.selectors import excluded_victim_ids
-
-VICTIM = 3 << 24 | 5
+from tests.rights.conftest import person_on
 
 
 def _client(world, name: str) -> Client:
@@ -22,7 +21,6 @@ FORM = {
     "channel": "call",
     "received_on": "2026-03-11",
     "asked": "私の情報の利用を停止し、消去してください。",
-    "victim_id": VICTIM,
     "requester_name": "山田 花子",
 }
 
@@ -30,7 +28,8 @@ FORM = {
 def test_from_a_call_an_erasure_request_is_decided_replied_and_the_person_excluded(world, own_case):
     client = _client(world, "provider")
     ref = own_case.reference
-    response = client.post(f"/rights/{ref}/new/", {**FORM, "fee_yen": ""})
+    victim = person_on(world, own_case)
+    response = client.post(f"/rights/{ref}/new/", {**FORM, "victim_id": victim, "fee_yen": ""})
     assert response.status_code == 302, response.content.decode()
     pk = RightsRequest.objects.get().pk
     client.post(f"/rights/{ref}/{pk}/verify/", {"method": "電話で生年月日と照会番号を確認"})
@@ -40,7 +39,7 @@ def test_from_a_call_an_erasure_request_is_decided_replied_and_the_person_exclud
     assert client.get(f"/rights/{ref}/{pk}/letter.pdf").status_code == 200
     client.post(f"/rights/{ref}/{pk}/reply/", {"replied_on": "2026-03-12", "method": "post"})
     assert RightsRequest.objects.get().status == Status.REPLIED
-    assert excluded_victim_ids(own_case) == {VICTIM}
+    assert excluded_victim_ids(own_case) == {victim}
 
 
 def test_the_form_refuses_a_fee_for_a_suspension_request(world, own_case):

@@ -25,8 +25,7 @@ from sonae.rights.services import (
     rights_request_reply,
     rights_request_verify_identity,
 )
-
-VICTIM = 7 << 24 | 12
+from tests.rights.conftest import person_on
 
 
 def _receive(world, incident, kind="suspension", **kw):
@@ -37,7 +36,7 @@ def _receive(world, incident, kind="suspension", **kw):
         channel=kw.pop("channel", "call"),
         received_on=kw.pop("received_on", date(2026, 3, 11)),
         asked="私の情報を消去してください。",
-        victim_id=kw.pop("victim_id", VICTIM),
+        victim_id=kw.pop("victim_id", None) or person_on(world, incident),
         **kw,
     )
 
@@ -54,7 +53,7 @@ def test_erasure_request_from_a_call_excludes_the_person_after_decision_and_repl
         actor=world.actor("provider"), request=request, replied_on=date(2026, 3, 13), method="post"
     )
     assert RightsRequest.objects.get(pk=request.pk).status == Status.REPLIED
-    assert excluded_victim_ids(own_case) == {VICTIM}
+    assert excluded_victim_ids(own_case) == {request.victim_id}
     assert request.restriction.erased is True
 
 
@@ -266,7 +265,10 @@ def test_a_self_service_request_is_recorded_without_a_fee_and_forwarded_when_ent
     from sonae.rights.services import rights_request_receive_from_person
 
     request = rights_request_receive_from_person(
-        incident=entrusted_case, victim_id=VICTIM, kind="suspension", asked="消去してください"
+        incident=entrusted_case,
+        victim_id=person_on(world, entrusted_case),
+        kind="suspension",
+        asked="消去してください",
     )
     assert (request.channel, request.fee_yen, request.status) == ("web", 0, Status.FORWARDED)
     assert list(forwarded_for(world.actor("hospital"))) == [request]

@@ -75,6 +75,21 @@ def rights_request_transition(
     return request
 
 
+def _check_victim(incident: Incident, victim_id) -> int | None:
+    """The person named by a request must be on this case's list (a URL's ``?victim=`` is user input)."""
+    if victim_id is None or victim_id == "":
+        return None
+    try:
+        victim_model = apps.get_model("victims", "Victim")
+    except LookupError:  # without the victims app a request names no list entry
+        raise InvalidInput("対象者を特定できません。", field="victim_id") from None
+    if isinstance(victim_id, bool) or not str(victim_id).isdigit():
+        raise InvalidInput("対象者を特定できません。", field="victim_id")
+    if not victim_model.objects.filter(pk=int(victim_id), incident=incident).exists():
+        raise InvalidInput("この事案の対象者一覧にいない方は指定できません。", field="victim_id")
+    return int(victim_id)
+
+
 def rights_request_receive(
     *,
     actor: Actor,
@@ -93,6 +108,7 @@ def rights_request_receive(
     if kind not in Kind.values:
         raise InvalidInput("請求の種類を選んでください。", field="kind")
     check_fee(kind, fee_yen)
+    victim_id = _check_victim(incident, victim_id)
     responder, rule = rules.who_answers(entrusted=incident.is_entrusted)
     with transaction.atomic():
         request = RightsRequest.objects.create(
