@@ -53,3 +53,29 @@ def test_the_hospital_lists_forwarded_requests(world, entrusted_case, token_for,
     )
     response = client.get("/api/v1/rights/forwarded", headers=_auth(token_for("hospital")))
     assert [r["status"] for r in response.json()] == ["forwarded"]
+
+
+def test_the_hospital_decides_a_forwarded_request_by_api(world, entrusted_case, token_for, client):  # noqa: F811
+    client.post(
+        f"/api/v1/incidents/{entrusted_case.reference}/rights-requests",
+        BODY,
+        content_type="application/json",
+        headers=_auth(token_for("provider")),
+    )
+    hospital = _auth(token_for("hospital"))
+    pk = client.get("/api/v1/rights/forwarded", headers=hospital).json()[0]["id"]
+    denied = client.post(
+        f"/api/v1/rights/forwarded/{pk}/decide",
+        {"decision": "comply"},
+        content_type="application/json",
+        headers=_auth(token_for("provider", "admin")),
+    )
+    assert denied.status_code in (403, 404)
+    response = client.post(
+        f"/api/v1/rights/forwarded/{pk}/decide",
+        {"decision": "comply"},
+        content_type="application/json",
+        headers=hospital,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "decided" and response.json()["decision"] == "comply"

@@ -130,3 +130,35 @@ def test_the_year_report_counts_requests_by_kind_and_lateness(world, own_case):
 
 def test_the_foundation_gets_404_on_the_year_report(world):
     assert _client(world, "foundation").get("/rights/report/?year=2026").status_code == 404
+
+
+def test_the_hospital_decides_and_replies_in_its_portal_and_the_contractor_sees_it(world, entrusted_case):
+    from sonae.core.models import AuditEvent
+    from sonae.victims.models import Victim
+
+    victim = person_on(world, entrusted_case)
+    _client(world, "provider").post(f"/rights/{entrusted_case.reference}/new/", {**FORM, "victim_id": victim})
+    item = RightsRequest.objects.get()
+    hospital = _client(world, "hospital")
+    page = hospital.get(f"/rights/hospital/{item.pk}/").content.decode()
+    assert "委託元としての決定" in page and 'name="fee_yen"' not in page
+    assert AuditEvent.objects.filter(action="personal_data.viewed", target_id=str(item.pk)).exists()
+
+    refused = hospital.post(f"/rights/hospital/{item.pk}/decide/", {"decision": "refuse"})
+    assert refused.status_code == 400 and "理由" in refused.content.decode()
+    response = hospital.post(f"/rights/hospital/{item.pk}/decide/", {"decision": "comply"})
+    assert response.status_code == 302
+    assert Victim.objects.get(pk=victim).excluded is True
+    hospital.post(f"/rights/hospital/{item.pk}/reply/", {"replied_on": "2026-03-16", "method": "post"})
+    assert RightsRequest.objects.get().status == Status.REPLIED
+
+    page = _client(world, "provider").get(f"/rights/{entrusted_case.reference}/{item.pk}/").content.decode()
+    assert "請求に応じる" in page and "2026年3月16日" in page
+
+
+def test_the_contract_option_is_offered_only_on_entrusted_cases(world, own_case, entrusted_case):
+    client = _client(world, "provider")
+    assert 'name="by_contract"' in client.get(f"/rights/{entrusted_case.reference}/new/").content.decode()
+    assert 'name="by_contract"' not in client.get(f"/rights/{own_case.reference}/new/").content.decode()
+    client.post(f"/rights/{entrusted_case.reference}/new/", {**FORM, "by_contract": "on"})
+    assert RightsRequest.objects.get().status == Status.RECEIVED

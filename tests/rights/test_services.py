@@ -272,3 +272,71 @@ def test_a_self_service_request_is_recorded_without_a_fee_and_forwarded_when_ent
     )
     assert (request.channel, request.fee_yen, request.status) == ("web", 0, Status.FORWARDED)
     assert list(forwarded_for(world.actor("hospital"))) == [request]
+
+
+# -- the entrusting hospital decides a forwarded request; or the contract lets the contractor answer ---------------
+
+
+def _forwarded(world, entrusted_case, **kw):
+    request = _receive(world, entrusted_case, **kw)
+    assert request.status == Status.FORWARDED
+    return request
+
+
+def test_the_hospital_decides_a_forwarded_erasure_and_the_person_is_excluded_on_the_contractors_list(
+    world, entrusted_case, mailoutbox
+):
+    from sonae.core.models import Notification
+    from sonae.rights.services import rights_request_decide_as_hospital, rights_request_reply_as_hospital
+    from sonae.victims.models import Victim
+
+    request = _forwarded(world, entrusted_case)
+    rights_request_decide_as_hospital(
+        actor=world.actor("hospital"), request=request, decision="comply", erase=True
+    )
+    assert request.status == Status.DECIDED and request.decided_by == world.user("hospital")
+    person = Victim.objects.get(pk=request.victim_id)
+    assert person.excluded is True and person.record == {}
+    assert excluded_victim_ids(entrusted_case) == {request.victim_id}
+    assert Notification.objects.filter(user=world.user("provider"), title__contains="委託元").exists()
+
+    rights_request_reply_as_hospital(
+        actor=world.actor("hospital"), request=request, replied_on=date(2026, 3, 16), method="post"
+    )
+    assert RightsRequest.objects.get(pk=request.pk).status == Status.REPLIED
+
+
+def test_only_the_hospital_the_request_was_forwarded_to_may_decide_it(world, entrusted_case):
+    from sonae.core.errors import PermissionDenied
+    from sonae.rights.services import rights_request_decide_as_hospital
+    from tests.factories import member
+
+    request = _forwarded(world, entrusted_case)
+    other = member("hospital", name="さくら記念病院", code="sakura-kinen")
+    from sonae.core.actors import Actor
+
+    with pytest.raises(NotFound):
+        rights_request_decide_as_hospital(
+            actor=Actor.from_membership(other), request=request, decision="comply"
+        )
+    with pytest.raises((PermissionDenied, NotFound)):
+        rights_request_decide_as_hospital(actor=world.actor("provider"), request=request, decision="comply")
+    assert RightsRequest.objects.get(pk=request.pk).status == Status.FORWARDED
+
+
+def test_the_hospital_may_not_charge_a_fee_for_a_suspension_either(world, entrusted_case):
+    from sonae.rights.services import rights_request_decide_as_hospital
+
+    request = _forwarded(world, entrusted_case)
+    with pytest.raises(InvalidInput) as caught:
+        rights_request_decide_as_hospital(
+            actor=world.actor("hospital"), request=request, decision="comply", fee_yen=300
+        )
+    assert caught.value.field == "fee_yen"
+
+
+def test_a_contract_may_make_the_contractor_answer_itself(world, entrusted_case):
+    request = _receive(world, entrusted_case, by_contract=True)
+    assert request.responder == "self" and request.forwarded_to_id is None
+    assert "委託契約に基づき" in request.responder_rule and request.status == Status.RECEIVED
+    assert forwarded_for(world.actor("hospital")).count() == 0

@@ -40,6 +40,7 @@ PAGES: dict[str, object] = {
     "rights:detail": MOVING,
     "rights:disclosure": MOVING,
     "rights:hospital_detail": MOVING,
+    "rights:hospital_action": POST_ONLY,
     "rights:hospital_list": MOVING,
     "rights:letter": MOVING,
     "rights:new": MOVING,
@@ -304,6 +305,8 @@ API: dict[str, object] = {
     "sonae_rights_api_request_verify": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/verify
     "sonae_rights_api_request_decide": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/decide
     "sonae_rights_api_request_reply": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/reply
+    "sonae_rights_api_forwarded_decide": WRITE,  # POST /api/v1/rights/forwarded/{pk}/decide
+    "sonae_rights_api_forwarded_reply": WRITE,  # POST /api/v1/rights/forwarded/{pk}/reply
     "sonae_webhooks_api_endpoint_create": WRITE,  # POST /api/v1/webhooks/endpoints
     "sonae_webhooks_api_endpoint_update": WRITE,  # PATCH /api/v1/webhooks/endpoints/{endpoint_id}
     "sonae_webhooks_api_endpoint_delete": WRITE,  # DELETE /api/v1/webhooks/endpoints/{endpoint_id}

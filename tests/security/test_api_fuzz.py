@@ -16,8 +16,13 @@ MAX_EXAMPLES = 8
 
 
 @pytest.mark.django_db
-def test_api_fuzz_no_server_error_and_schema_conformance():
+def test_api_fuzz_no_server_error_and_schema_conformance(caplog):
+    import logging
+    import traceback
+
     from django.core.wsgi import get_wsgi_application
+
+    caplog.set_level(logging.ERROR, logger="sonae.api")
 
     world = build_full_world()
     app = get_wsgi_application()
@@ -49,4 +54,11 @@ def test_api_fuzz_no_server_error_and_schema_conformance():
             fuzz()
         except BaseExceptionGroup:  # recorded above; keep fuzzing the other operations
             pass
-    assert failures == [], "\n".join(failures)
+    # The server's own traceback says why; the first distinct ones go into the message.
+    causes = []
+    for record in caplog.records:
+        if record.exc_info:
+            text = "".join(traceback.format_exception(*record.exc_info))[-1500:]
+            if text not in causes:
+                causes.append(text)
+    assert failures == [], "\n".join(failures + ["--- server tracebacks ---", *causes[:3]])

@@ -34,6 +34,10 @@ class RequestIn(Schema):
     victim_id: int | None = Field(None, description="対象者ID（対象者リストにある場合）")
     requester_name: str = Field("", max_length=100)
     fee_yen: int = Field(0, ge=0, description="手数料（円）。開示の請求のみ（法38条）")
+    by_contract: bool = Field(
+        False,
+        description="委託を受けたデータでも、委託契約により委託元に代わって自社が回答する（転送しない）",
+    )
 
 
 class VerifyIn(Schema):
@@ -143,6 +147,28 @@ def request_reply(request, reference: str, pk: int, payload: ReplyIn):
 @router.get("/rights/forwarded", response=list[RequestOut], summary="委託先から転送された請求（医療機関）")
 def forwarded_list(request):
     return [_out(r) for r in selectors.forwarded_for(request.auth)]
+
+
+@router.post(
+    "/rights/forwarded/{pk}/decide",
+    response=RequestOut,
+    summary="転送された請求を委託元として決定（医療機関）",
+)
+def forwarded_decide(request, pk: int, payload: DecideIn):
+    item = selectors.forwarded_get(request.auth, pk)
+    return _out(
+        services.rights_request_decide_as_hospital(actor=request.auth, request=item, **payload.dict())
+    )
+
+
+@router.post(
+    "/rights/forwarded/{pk}/reply",
+    response=RequestOut,
+    summary="転送された請求への回答の送付を記録（医療機関）",
+)
+def forwarded_reply(request, pk: int, payload: ReplyIn):
+    item = selectors.forwarded_get(request.auth, pk)
+    return _out(services.rights_request_reply_as_hospital(actor=request.auth, request=item, **payload.dict()))
 
 
 @router.get("/rights/report/{year}", summary="年度の請求の集計")

@@ -24,10 +24,22 @@ class RequestForm(forms.Form):
         required=False,
         help_text="手数料を求められるのは開示の請求のみです（法38条）。",
     )
+    by_contract = forms.BooleanField(
+        label="委託契約により、委託元に代わって当社が本人へ回答する",
+        required=False,
+        help_text="通常、委託を受けたデータへの請求は委託元（医療機関）へ転送します。"
+        "契約で回答を任されている場合のみチェックしてください。",
+    )
+
+    def __init__(self, *args, entrusted: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not entrusted:
+            del self.fields["by_contract"]
 
     def clean(self):
         data = super().clean()
         data["fee_yen"] = data.get("fee_yen") or 0
+        data["by_contract"] = bool(data.get("by_contract"))
         if data["fee_yen"] and not rules.fee_allowed(data.get("kind", "")):
             self.add_error("fee_yen", "手数料を徴収できるのは開示の請求のみです（個人情報保護法38条）。")
         return data

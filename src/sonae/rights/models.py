@@ -45,7 +45,8 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.VERIFIED: frozenset({Status.DECIDED, Status.WITHDRAWN}),
     Status.DECIDED: frozenset({Status.REPLIED}),
     Status.REPLIED: frozenset({Status.CLOSED}),
-    Status.FORWARDED: frozenset({Status.CLOSED}),
+    # The entrusting hospital may decide a forwarded request in its portal (then reply, as the contractor would).
+    Status.FORWARDED: frozenset({Status.DECIDED, Status.CLOSED}),
     Status.CLOSED: frozenset(),
     Status.WITHDRAWN: frozenset(),
 }

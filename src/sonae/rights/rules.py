@@ -59,12 +59,19 @@ def is_late(*, target: date, answered_on: date | None, today: date) -> bool:
     return (answered_on or today) > target
 
 
-def who_answers(*, entrusted: bool) -> tuple[str, str]:
+def who_answers(*, entrusted: bool, by_contract: bool = False) -> tuple[str, str]:
     """("forward" | "self", the rule and its source in Japanese).
 
     Only the party holding the data as 保有個人データ must answer (law.md §8.2): for data entrusted by a hospital that
-    is normally the hospital; the contractor forwards the request (UNSETTLED for specific contracts).
+    is normally the hospital; the contractor forwards the request. The reading is UNSETTLED for specific contracts,
+    so a contractor whose contract makes it answer on the hospital's behalf (``by_contract``) answers itself.
     """
+    if entrusted and by_contract:
+        return (
+            "self",
+            "委託を受けて取り扱う個人データ（通常は委託元の保有個人データ）ですが、委託契約に基づき委託元に代わって"
+            "当社が請求に回答します。決定の内容は委託元にも報告してください（個人情報保護法33〜35条、委託先の立場）。",
+        )
     if entrusted:
         return (
             "forward",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sonae.core.actors import Actor
 from sonae.core.audit import audit_personal_data_access, audit_record
-from sonae.core.errors import IllegalTransition, InvalidInput
+from sonae.core.errors import IllegalTransition, InvalidInput, NotFound
 from sonae.core.keyring import get_keyring
 from sonae.core.models import Membership
 from sonae.core.services import notify
@@ -101,15 +101,17 @@ def rights_request_receive(
     victim_id: int | None = None,
     requester_name: str = "",
     fee_yen: int = 0,
+    by_contract: bool = False,
 ) -> RightsRequest:
-    """Record a request; a contractor's request about entrusted data is forwarded to the hospital at once."""
+    """Record a request; a contractor's request about entrusted data is forwarded to the hospital at once, unless
+    its contract with the hospital makes it answer on the hospital's behalf (``by_contract``)."""
     require(actor, "rights.manage")
     require_case_access(actor, incident)
     if kind not in Kind.values:
         raise InvalidInput("請求の種類を選んでください。", field="kind")
     check_fee(kind, fee_yen)
     victim_id = _check_victim(incident, victim_id)
-    responder, rule = rules.who_answers(entrusted=incident.is_entrusted)
+    responder, rule = rules.who_answers(entrusted=incident.is_entrusted, by_contract=by_contract)
     with transaction.atomic():
         request = RightsRequest.objects.create(
             incident=incident,
@@ -212,6 +214,14 @@ def rights_request_decide(
     """Decide; a granted suspension/erasure marks the person (Restriction) and, when asked, erases their fields."""
     require(actor, "rights.manage")
     require_case_access(actor, request.incident)
+    _check_decision(decision, reasons, alternative_measure)
+    check_fee(request.kind, fee_yen)
+    with transaction.atomic():
+        _decide(actor, request, decision, reasons, alternative_measure, fee_yen, erase)
+    return request
+
+
+def _check_decision(decision: str, reasons: str, alternative_measure: str) -> None:
     if decision not in Decision.values:
         raise InvalidInput("決定を選んでください。", field="decision")
     if decision in (Decision.REFUSE, Decision.PARTLY) and not reasons.strip():
@@ -219,39 +229,102 @@ def rights_request_decide(
         raise InvalidInput("応じない（一部応じない）理由を入力してください。", field="decision_reasons")
     if decision == Decision.ALTERNATIVE and not alternative_measure.strip():
         raise InvalidInput("代替措置の内容を入力してください。", field="alternative_measure")
-    check_fee(request.kind, fee_yen)
+
+
+def _decide(
+    actor: Actor,
+    request: RightsRequest,
+    decision: str,
+    reasons: str,
+    alternative_measure: str,
+    fee_yen: int,
+    erase: bool,
+) -> None:
+    """Record the decision and its effect on the person (inside the caller's transaction)."""
     now = timezone.now()
-    with transaction.atomic():
-        rights_request_transition(
-            actor=actor,
+    rights_request_transition(
+        actor=actor,
+        request=request,
+        to=Status.DECIDED,
+        decision=decision,
+        decision_reasons=reasons.strip(),
+        alternative_measure=alternative_measure.strip(),
+        fee_yen=fee_yen,
+        decided_at=now,
+        decided_by=actor.user,
+    )
+    if rules.restricts_person(request.kind, decision) and request.victim_id is not None:
+        erased = bool(erase and request.kind == Kind.SUSPENSION and decision == Decision.COMPLY)
+        Restriction.objects.create(
+            incident=request.incident,
+            victim_id=request.victim_id,
             request=request,
-            to=Status.DECIDED,
+            kind=request.kind,
             decision=decision,
-            decision_reasons=reasons.strip(),
-            alternative_measure=alternative_measure.strip(),
-            fee_yen=fee_yen,
+            erased=erased,
             decided_at=now,
-            decided_by=actor.user,
         )
+        _mark_victim(request, erased=erased)
+        audit_record(
+            action="rights.restricted",
+            target=("victims.Victim", request.victim_id),
+            data={"kind": request.kind, "erased": erased, "request": request.pk},
+            **audit_actor(actor),
+        )
+
+
+def rights_request_decide_as_hospital(
+    *,
+    actor: Actor,
+    request: RightsRequest,
+    decision: str,
+    reasons: str = "",
+    alternative_measure: str = "",
+    fee_yen: int = 0,
+    erase: bool = False,
+) -> RightsRequest:
+    """The entrusting hospital decides a request its contractor forwarded (it holds the data as controller).
+
+    The contractor handles the data on the hospital's instruction, so a granted suspension/erasure marks the person
+    on the contractor's list at once, exactly as the contractor's own decision would; its staff are told.
+    The caller has scoped ``request`` to the hospital (``selectors.forwarded_get``).
+    """
+    require(actor, "rights.decide_forwarded")
+    if request.forwarded_to_id != actor.organisation.pk:
+        raise NotFound()
+    _check_decision(decision, reasons, alternative_measure)
+    check_fee(request.kind, fee_yen)
+    with transaction.atomic():
+        _decide(actor, request, decision, reasons, alternative_measure, fee_yen, erase)
+        title = (
+            f"委託元（{actor.organisation.name}）が開示等の請求を決定しました（{request.incident.reference}）"
+        )
+        body = f"{request.get_kind_display()}の請求：{request.get_decision_display()}"
         if rules.restricts_person(request.kind, decision) and request.victim_id is not None:
-            erased = bool(erase and request.kind == Kind.SUSPENSION and decision == Decision.COMPLY)
-            Restriction.objects.create(
-                incident=request.incident,
-                victim_id=request.victim_id,
-                request=request,
-                kind=request.kind,
-                decision=decision,
-                erased=erased,
-                decided_at=now,
-            )
-            _mark_victim(request, erased=erased)
-            audit_record(
-                action="rights.restricted",
-                target=("victims.Victim", request.victim_id),
-                data={"kind": request.kind, "erased": erased, "request": request.pk},
-                **audit_actor(actor),
+            body += "。対象者を以後の郵送・出力から除外しました。"
+        for user in members_of(request.organisation):
+            notify(
+                user=user,
+                organisation=request.organisation,
+                title=title,
+                body=body,
+                url=f"/rights/{request.incident.reference}/{request.pk}/",
             )
     return request
+
+
+def rights_request_reply_as_hospital(
+    *, actor: Actor, request: RightsRequest, replied_on: date, method: str
+) -> RightsRequest:
+    """The hospital records when and how it answered the person."""
+    require(actor, "rights.decide_forwarded")
+    if request.forwarded_to_id != actor.organisation.pk:
+        raise NotFound()
+    if not method:
+        raise InvalidInput("回答方法を選んでください。", field="reply_method")
+    return rights_request_transition(
+        actor=actor, request=request, to=Status.REPLIED, replied_on=replied_on, reply_method=method
+    )
 
 
 def _mark_victim(request: RightsRequest, *, erased: bool) -> None:

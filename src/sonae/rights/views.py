@@ -54,7 +54,7 @@ def request_new(request: HttpRequest, reference: str) -> HttpResponse:
         "victim_id": request.GET.get("victim") or None,
         "channel": request.GET.get("channel") or "call",
     }
-    form = RequestForm(request.POST or None, initial=initial)
+    form = RequestForm(request.POST or None, initial=initial, entrusted=incident.is_entrusted)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.rights_request_receive(actor=actor, incident=incident, **form.cleaned_data)
@@ -180,13 +180,51 @@ def hospital_list(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/hospital_list.html", {"items": items})
 
 
+def _hospital_context(request: HttpRequest, item, **forms_) -> dict:
+    return {
+        "item": item,
+        "late": item.is_late(_today()),
+        "may_decide": request.actor.may("rights.decide_forwarded"),
+        "decide_form": forms_.get("decide") or DecideForm(kind=item.kind),
+        "reply_form": forms_.get("reply") or ReplyForm(initial={"replied_on": _today()}),
+    }
+
+
 @login_required
 @require_GET
 @domain_errors
 def hospital_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(
-        request, "rights/hospital_detail.html", {"item": selectors.forwarded_get(request.actor, pk)}
-    )
+    item = selectors.forwarded_get(request.actor, pk)
+    services.forwarded_request_viewed(actor=request.actor, request=item)
+    return render(request, "rights/hospital_detail.html", _hospital_context(request, item))
+
+
+@login_required
+@require_POST
+@domain_errors
+def hospital_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The hospital decides a forwarded request and records its reply to the person."""
+    item = selectors.forwarded_get(request.actor, pk)
+    if action == "decide":
+        form = DecideForm(request.POST, kind=item.kind)
+        service = services.rights_request_decide_as_hospital
+    elif action == "reply":
+        form = ReplyForm(request.POST)
+        service = services.rights_request_reply_as_hospital
+    else:
+        raise errors.NotFound()
+    if form.is_valid():
+        try:
+            service(actor=request.actor, request=item, **form.cleaned_data)
+        except (errors.InvalidInput, errors.IllegalTransition) as exc:
+            add_form_error(form, exc)
+        else:
+            messages.success(
+                request, "記録しました。委託先にも通知しました。" if action == "decide" else "記録しました。"
+            )
+            return redirect("rights:hospital_detail", pk)
+    context = _hospital_context(request, item, **{action: form})
+    return render(request, "rights/hospital_detail.html", context, status=400)
 
 
 @login_required
