@@ -394,6 +394,8 @@ LOGGING = {
 
 # --- Sonae --------------------------------------------------------------------------------------------------
 
+# Parallel audit chains (one lock each; a process appends to chain pid % N). See sonae.core.audit.
+SONAE_AUDIT_CHAINS = int(os.environ.get("SONAE_AUDIT_CHAINS", "16"))
 SONAE_DESK_PHONE = os.environ.get("SONAE_DESK_PHONE", "0120-000-000")
 SONAE_SITE_URL = os.environ.get("SONAE_SITE_URL", "http://127.0.0.1:8000")
 # Webhooks to loopback/private addresses: allowed in development and tests, refused in production unless set.

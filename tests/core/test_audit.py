@@ -104,3 +104,58 @@ def test_audit_verify_command_exits_1_and_names_the_row(user, org, capsys):
         call_command("audit", "verify")
     assert exit_info.value.code == 1
     assert f"id={second.pk}" in capsys.readouterr().out
+
+
+# -- parallel chains (one per server process, SONAE_AUDIT_CHAINS) --------------------------------------------------
+
+
+def _on_chains(monkeypatch, user, org, chains):
+    """Append one event on each of ``chains`` in turn (as different server processes would)."""
+    from sonae.core import audit
+
+    events = []
+    for chain in chains:
+        monkeypatch.setattr(audit, "current_chain", lambda chain=chain: chain)
+        events.append(audit_record(action=f"test.chain{chain}", actor=user, organisation=org))
+    return events
+
+
+def test_events_of_different_processes_extend_separate_chains(monkeypatch, user, org):
+    a1, b1, a2, b2 = _on_chains(monkeypatch, user, org, [3, 7, 3, 7])
+    assert (a1.chain, b1.chain) == (3, 7)
+    assert a1.prev_hash == GENESIS_HASH and b1.prev_hash == GENESIS_HASH
+    assert a2.prev_hash == a1.hash and b2.prev_hash == b1.hash
+    result = verify_chain()
+    assert result.ok and result.checked == 4
+
+
+def test_verify_finds_an_altered_row_on_any_chain(monkeypatch, user, org):
+    _a1, _b1, _a2, b2 = _on_chains(monkeypatch, user, org, [3, 7, 3, 7])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET reason = %s WHERE id = %s", ["x", b2.pk])
+    result = verify_chain()
+    assert not result.ok and result.broken_id == b2.pk
+
+
+def test_verify_finds_a_deleted_last_row_of_one_chain(monkeypatch, user, org):
+    _a1, _b1, a2, _b2 = _on_chains(monkeypatch, user, org, [3, 7, 3, 7])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [a2.pk])
+    result = verify_chain()
+    assert not result.ok and result.problem == "rows after the last valid row are missing"
+
+
+def test_moving_an_event_to_another_chain_breaks_both(monkeypatch, user, org):
+    _a1, b1, _a2, _b2 = _on_chains(monkeypatch, user, org, [3, 7, 3, 7])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET chain = 3 WHERE id = %s", [b1.pk])
+    assert not verify_chain().ok
+
+
+def test_the_chain_is_chosen_by_process_id(settings):
+    from sonae.core.audit import current_chain
+
+    settings.SONAE_AUDIT_CHAINS = 5
+    import os
+
+    assert current_chain() == os.getpid() % 5

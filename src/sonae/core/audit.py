@@ -1,17 +1,25 @@
 """The audit log: one helper every app calls inside its transactions, and the chain verifier.
 
 Each event's hash is SHA-256 over the previous event's hash and a canonical JSON of the event's own fields, so
-altering, inserting or deleting a row by hand breaks the chain at that row. Appends take a row lock on
-``AuditChainHead`` so that concurrent writers (several app servers and workers) extend the chain one at a time.
+altering, inserting or deleting a row by hand breaks the chain at that row. Appends take a row lock on the
+chain's ``AuditChainHead`` so that the writers of one chain extend it one at a time.
+
+One global chain would make every audited request of every app server wait for that one lock (a call-centre
+look-up writes an event each time), so events are striped over ``SONAE_AUDIT_CHAINS`` parallel chains (default
+16), chosen by process id: a server process handles one request at a time, so its appends rarely wait. Every
+chain is verified on its own, head included (a deleted last row is detected per chain). Events written before
+striping are chain 0, whose head is the original single head row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,6 +59,15 @@ def _target_parts(target) -> tuple[str, str]:
     raise TypeError("target must be a model instance or a (type, id) tuple")
 
 
+def chain_count() -> int:
+    return max(1, int(getattr(settings, "SONAE_AUDIT_CHAINS", 16)))
+
+
+def current_chain() -> int:
+    """The chain this process appends to."""
+    return os.getpid() % chain_count()
+
+
 def audit_record(
     *,
     action: str,
@@ -68,9 +85,10 @@ def audit_record(
     target_type, target_id = _target_parts(target)
     # Microsecond precision survives every supported database, so the hash can be recomputed from the row.
     now = timezone.now().replace(tzinfo=UTC)
+    chain = current_chain()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_hash": GENESIS_HASH, "last_event_id": 0}
+            id=chain + 1, defaults={"last_hash": GENESIS_HASH, "last_event_id": 0}
         )
         event = AuditEvent(
             at=now,
@@ -83,6 +101,7 @@ def audit_record(
             reason=reason,
             data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
             prev_hash=head.last_hash,
+            chain=chain,
         )
         event.hash = compute_hash(head.last_hash, event)
         event.save()
@@ -117,12 +136,24 @@ class ChainCheck:
 
 
 def verify_chain(batch_size: int = 5000) -> ChainCheck:
-    """Walk the whole chain in id order; report the first row whose link or content does not hold."""
+    """Walk every chain in id order; report the first row whose link or content does not hold."""
+    chains = set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    chains |= {head_id - 1 for head_id in AuditChainHead.objects.values_list("id", flat=True)}
+    checked = 0
+    for chain in sorted(chains):
+        result = _verify_one(chain, batch_size)
+        if not result.ok:
+            return ChainCheck(False, checked + result.checked, result.broken_id, result.problem)
+        checked += result.checked
+    return ChainCheck(True, checked)
+
+
+def _verify_one(chain: int, batch_size: int) -> ChainCheck:
     prev = GENESIS_HASH
     checked = 0
     last_id = 0
     while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        rows = list(AuditEvent.objects.filter(chain=chain, id__gt=last_id).order_by("id")[:batch_size])
         if not rows:
             break
         for event in rows:
@@ -135,7 +166,7 @@ def verify_chain(batch_size: int = 5000) -> ChainCheck:
             prev = event.hash
             checked += 1
             last_id = event.pk
-    head = AuditChainHead.objects.filter(id=1).first()
+    head = AuditChainHead.objects.filter(id=chain + 1).first()
     if head is not None and head.last_hash != prev:
         return ChainCheck(
             False, checked, head.last_event_id or None, "rows after the last valid row are missing"

@@ -129,12 +129,17 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which of the parallel chains the event extends (see ``sonae.core.audit``); 0 for every event before stripes.
+    chain = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("監査ログ")
         verbose_name_plural = _("監査ログ")
         ordering = ["id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["chain", "id"], name="core_audit_chain_id"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
@@ -149,7 +154,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so that concurrent writers extend the chain one at a time."""
+    """The head of one audit chain (``id`` = chain + 1), locked while appending, so that the writers of a chain
+    extend it one at a time."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
