@@ -73,6 +73,8 @@ def test_a_granted_erasure_leaves_the_person_out_of_the_next_letter_run_and_mail
     assert not VictimKey.objects.filter(victim_id=person.pk).exists()
     assert excluded_victim_ids(incident) == {person.pk}
     assert Restriction.objects.get(victim_id=person.pk).erased is True
+    # The leak still concerned the person: the figures the duties engine and the PPC report drafts read keep them.
+    assert selectors.case_figures(incident)["persons"] == 3
 
     run = _letter_run(world, incident)
     assert run.done == 2
