@@ -323,3 +323,11 @@ def test_rate_limited_views_answer_429_per_user_or_ip(rf, settings, provider_use
     refused = inquiry(anonymous)
     assert refused.status_code == 429 and refused["Retry-After"]
     assert inquiry(rf.get("/inquiry/")).status_code == 200  # only POSTs count
+
+
+def test_a_post_export_sends_the_user_back_to_the_given_page(provider_user, reauth_on):
+    response = require_recent_auth(
+        _request(provider_user, "post", "/victims/X/letters/1/batches/1/download/"),
+        back="/victims/X/letters/1/",
+    )
+    assert response["Location"].endswith("next=%2Fvictims%2FX%2Fletters%2F1%2F")

@@ -162,3 +162,14 @@ def test_the_contract_option_is_offered_only_on_entrusted_cases(world, own_case,
     assert 'name="by_contract"' not in client.get(f"/rights/{own_case.reference}/new/").content.decode()
     client.post(f"/rights/{entrusted_case.reference}/new/", {**FORM, "by_contract": "on"})
     assert RightsRequest.objects.get().status == Status.RECEIVED
+
+
+def test_the_reply_letter_asks_for_a_recent_password(world, own_case, settings):
+    client = _client(world, "provider")
+    client.post(f"/rights/{own_case.reference}/new/", FORM)
+    pk = RightsRequest.objects.get().pk
+    settings.SONAE_REQUIRE_RECENT_AUTH = True
+    response = client.get(f"/rights/{own_case.reference}/{pk}/letter.pdf")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+    response = client.post(f"/rights/{own_case.reference}/{pk}/disclosure/", {"reason": "開示"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")

@@ -157,3 +157,27 @@ def test_apply_updates_the_incident_after_confirmation(world, incident, imported
     incident.refresh_from_db()
     assert incident.persons_estimate == 3
     assert set(incident.data_items) == {"name", "test_results", "birth_date", "medical_history", "address"}
+
+
+def test_downloading_a_mailing_list_asks_for_a_recent_password(
+    world, incident, imported, client_for, settings
+):
+    from datetime import date
+
+    from sonae.victims.services import letters
+
+    imported()
+    run = letters.letter_run_start(
+        actor=world.actor("provider"), incident=incident, letter_date=date(2025, 10, 1), batch_size=10
+    )
+    letters.letter_run_execute(run.pk)
+    url = f"/victims/{incident.reference}/letters/runs/{run.pk}/1/download/"
+    client = client_for("provider")
+    settings.SONAE_REQUIRE_RECENT_AUTH = True
+    response = client.post(url, {"kind": "csv", "reason": "入稿"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert f"next=%2Fvictims%2F{incident.reference}%2Fletters%2Fruns%2F{run.pk}%2F" in response["Location"]
+    settings.SONAE_REQUIRE_RECENT_AUTH = False
+    response = client.post(url, {"kind": "csv", "reason": "入稿"})
+    assert response.status_code == 200 and "鈴鹿" in response.content.decode("utf-8-sig")

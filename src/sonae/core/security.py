@@ -159,7 +159,9 @@ def last_authenticated_at(request: HttpRequest) -> float | None:
     return max(times) if times else None
 
 
-def require_recent_auth(request: HttpRequest, minutes: int = 10) -> HttpResponse | None:
+def require_recent_auth(
+    request: HttpRequest, minutes: int = 10, back: str | None = None
+) -> HttpResponse | None:
     """None when the user authenticated within the last ``minutes``; otherwise a redirect to allauth's
     re-authentication page that returns to this URL (``next``). Call it first in a view that exports personal
     data: ``if (response := require_recent_auth(request)) is not None: return response``.
@@ -172,8 +174,9 @@ def require_recent_auth(request: HttpRequest, minutes: int = 10) -> HttpResponse
     at = last_authenticated_at(request)
     if at is not None and time.time() - at <= minutes * 60:
         return None
-    # After a POST the user comes back to the page with the form (GET), not to a replayed POST.
-    back = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
+    # After a POST the user comes back to the page with the form (``back``, GET), not to a replayed POST.
+    if back is None:
+        back = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
     url = reverse("account_reauthenticate")
     if request.method not in ("GET", "HEAD"):
         messages.info(request, "個人データを出力するため、もう一度パスワードを入力してください。")

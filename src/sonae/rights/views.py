@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sonae.core import errors
+from sonae.core.security import require_recent_auth
 from sonae.incidents.views.common import add_form_error, case_context, case_for, domain_errors
 from sonae.jp.calendar import tokyo_date
 
@@ -140,6 +142,11 @@ def request_action(request: HttpRequest, reference: str, pk: int, action: str) -
 def reply_letter(request: HttpRequest, reference: str, pk: int, fmt: str) -> HttpResponse:
     actor, _incident = case_for(request, reference)
     item = selectors.request_get(actor, reference, pk)
+    # The letter names the requester: a personal-data export (re-authentication within 10 minutes, issue 9).
+    if (
+        response := require_recent_auth(request, back=reverse("rights:detail", args=[reference, pk]))
+    ) is not None:
+        return response
     if fmt == "docx":
         content, ctype = (
             letters.reply_docx(item),
@@ -158,6 +165,10 @@ def reply_letter(request: HttpRequest, reference: str, pk: int, fmt: str) -> Htt
 def disclosure(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     actor, _incident = case_for(request, reference)
     item = selectors.request_get(actor, reference, pk)
+    if (
+        response := require_recent_auth(request, back=reverse("rights:detail", args=[reference, pk]))
+    ) is not None:
+        return response
     if not actor.may("rights.manage"):
         raise errors.PermissionDenied()
     form = ReasonForm(request.POST)

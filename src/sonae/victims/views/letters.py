@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sonae.core import errors
+from sonae.core.security import require_recent_auth
 from sonae.documents.pdf import PdfUnavailable
 from sonae.victims import selectors
 from sonae.victims.forms import DownloadForm, LetterRunForm, LetterSettingsForm, SentForm
@@ -115,6 +117,10 @@ def letter_download(request, reference: str, pk: int, number: int):
     """A print file or mailing list, after the user gives the reason (written to the audit log)."""
     actor, incident, case = _provider_case(request, reference)
     batch = selectors.letter_batch_get(actor, incident, pk, number)
+    # A personal-data export: signed in or re-authenticated within 10 minutes (issue 9); back to the run's page.
+    back = reverse("victims:letter_run", args=[incident.reference, pk])
+    if (response := require_recent_auth(request, back=back)) is not None:
+        return response
     form = DownloadForm(request.POST)
     if not form.is_valid():
         messages.error(request, "ファイルの種類と理由を入力してください。")
