@@ -135,7 +135,7 @@ def test_agency_reads_summaries_only(world, incident, api):
     number = provider.post("/claims", {"incident": incident.reference}).json()["number"]
     provider.post(f"/claims/{number}/transition", {"to_status": "submitted"})
     agency = api("agency")
-    assert [c["number"] for c in agency.get("/claims").json()] == [number]
+    assert [c["number"] for c in agency.get("/claims").json()["items"]] == [number]
     detail = agency.get(f"/claims/{number}").json()
     assert detail["lines"] is None and detail["calculation"] is None
     assert agency.get("/expenses").status_code == 404
@@ -165,4 +165,4 @@ def test_other_provider_gets_404_for_foreign_records(world, incident, api):
     assert other.get(f"/claims/{number}").status_code == 404
     assert other.get(f"/expenses?incident={incident.reference}").status_code == 404
     assert other.post("/expenses", _expense_body(incident)).status_code == 404
-    assert other.get("/claims").json() == []
+    assert other.get("/claims").json()["items"] == []

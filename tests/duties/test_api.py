@@ -112,7 +112,10 @@ def test_versions_newest_first(incident, api):
     api("post", f"/incidents/{incident.reference}/duties", body={"persons": 31})
     response = api("get", f"/incidents/{incident.reference}/duties/versions")
     assert response.status_code == 200
-    assert [(v["version"], v["status"]) for v in response.json()] == [(2, "current"), (1, "superseded")]
+    assert [(v["version"], v["status"]) for v in response.json()["items"]] == [
+        (2, "current"),
+        (1, "superseded"),
+    ]
 
 
 @pytest.mark.parametrize("who", ["provider_b", "hospital", "foundation"])

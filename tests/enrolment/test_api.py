@@ -57,7 +57,7 @@ def test_another_organisations_quote_is_404(
     response = client.get(f"/api/v1/enrolment/quotes/{quote.pk}", headers=bearer(aoba))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
-    assert client.get("/api/v1/enrolment/quotes", headers=bearer(aoba)).json() == []
+    assert client.get("/api/v1/enrolment/quotes", headers=bearer(aoba)).json()["items"] == []
 
 
 def test_a_viewer_token_cannot_create_a_quote(client, in_time, year_2025, sakura, sakura_entry):
@@ -136,14 +136,14 @@ def test_policies_are_read_with_limits(
         data=deposit_csv(("2025-09-10", "ｻｸﾗﾘﾝｼﾖｳｹﾝｻ", 112320)),
         at=jst(2025, 9, 11),
     )
-    (policy,) = client.get("/api/v1/enrolment/policies", headers=bearer(sakura)).json()
+    (policy,) = client.get("/api/v1/enrolment/policies", headers=bearer(sakura)).json()["items"]
     assert policy["liability_limit"] == 100_000_000
     assert policy["cover_start"].startswith("2025-10-01T")
     assert client.get(f"/api/v1/enrolment/policies/{policy['id']}", headers=bearer(aoba)).status_code == 404
 
 
 def test_foundation_reads_no_quotes(client, year_2025, foundation_org):
-    assert client.get("/api/v1/enrolment/quotes", headers=bearer(foundation_org)).json() == []
+    assert client.get("/api/v1/enrolment/quotes", headers=bearer(foundation_org)).json()["items"] == []
 
 
 def test_agency_quotes_on_behalf(client, in_time, year_2025, sakura, sakura_entry, agency):

@@ -23,7 +23,7 @@ def test_the_hospital_lists_its_contractors_with_what_each_shares(
     link_for(provider="provider_b", accept=False)
     response = _api(token_for("hospital")).get("/api/v1/hospitals/contractors")
     assert response.status_code == 200
-    (row,) = response.json()
+    (row,) = response.json()["items"]
     assert row["id"] == link.pk and row["provider_code"] == "sakura"
     assert row["shared"] == {"insurance": False, "selfcheck": False, "checklist": True, "bcp": False}
     assert row["insurance"] is None and row["selfcheck"] is None and row["bcp"] is None
@@ -50,7 +50,7 @@ def test_hospital_endpoints_are_403_for_other_kinds(world, token_for, who):
 def test_notices_come_with_the_hospitals_own_duties(world, notified_case, token_for):
     notice = notified_case()
     client = _api(token_for("hospital"))
-    (row,) = client.get("/api/v1/hospitals/notices").json()
+    (row,) = client.get("/api/v1/hospitals/notices").json()["items"]
     assert row["reference"] == notice.incident.reference
     duties = row["own_duties"]
     assert (duties["knowing_date"], duties["preliminary_report_target"], duties["final_report_due"]) == (
@@ -81,7 +81,9 @@ def test_the_provider_declares_a_link_and_lists_its_links(world, token_for):
         content_type="application/json",
     )
     assert response.status_code == 201 and response.json()["status"] == "pending"
-    assert [link["hospital_code"] for link in client.get("/api/v1/hospitals/links").json()] == ["minato"]
+    assert [link["hospital_code"] for link in client.get("/api/v1/hospitals/links").json()["items"]] == [
+        "minato"
+    ]
 
 
 def test_declaring_an_unknown_hospital_is_a_400_naming_the_field(world, token_for):

@@ -188,4 +188,4 @@ def test_a_hospital_never_sees_a_notice_that_is_not_addressed_to_it(world, notif
 
     notified_case(hospital="hospital_b")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for('hospital')}")
-    assert client.get("/api/v1/hospitals/notices").json() == []
+    assert client.get("/api/v1/hospitals/notices").json()["items"] == []

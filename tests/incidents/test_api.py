@@ -96,8 +96,10 @@ def test_viewer_token_cannot_report(world, token_for, client):
 def test_list_and_detail_are_scoped_to_the_provider(world, report, token_for, client):
     incident = report()
     own, other = token_for("provider"), token_for("provider_b")
-    assert [r["reference"] for r in _get(client, own, "/api/v1/incidents").json()] == [incident.reference]
-    assert _get(client, other, "/api/v1/incidents").json() == []
+    assert [r["reference"] for r in _get(client, own, "/api/v1/incidents").json()["items"]] == [
+        incident.reference
+    ]
+    assert _get(client, other, "/api/v1/incidents").json()["items"] == []
     assert _get(client, own, f"/api/v1/incidents/{incident.reference}").status_code == 200
     for path in ("", "/timeline", "/tasks"):
         response = _get(client, other, f"/api/v1/incidents/{incident.reference}{path}")
@@ -109,7 +111,7 @@ def test_list_and_detail_are_scoped_to_the_provider(world, report, token_for, cl
 def test_hospitals_and_foundation_see_no_cases_over_the_api(world, report, token_for, client, name):
     incident = report()
     token = token_for(name)
-    assert _get(client, token, "/api/v1/incidents").json() == []
+    assert _get(client, token, "/api/v1/incidents").json()["items"] == []
     assert _get(client, token, f"/api/v1/incidents/{incident.reference}").status_code == 404
 
 
@@ -139,9 +141,9 @@ def test_agency_and_insurer_get_no_caller_details(world, token_for, client):
 def test_timeline_and_tasks_endpoints(world, report, token_for, client):
     incident = report()
     token = token_for("provider")
-    timeline = _get(client, token, f"/api/v1/incidents/{incident.reference}/timeline").json()
+    timeline = _get(client, token, f"/api/v1/incidents/{incident.reference}/timeline").json()["items"]
     assert [e["kind"] for e in timeline] == ["intake", "triage", "task"]
-    tasks = _get(client, token, f"/api/v1/incidents/{incident.reference}/tasks").json()
+    tasks = _get(client, token, f"/api/v1/incidents/{incident.reference}/tasks").json()["items"]
     assert len(tasks) == 13 and tasks[0]["status"] == "open"
 
 
@@ -152,7 +154,8 @@ def test_list_filters_open_cases(world, report, token_for, client):
     incident_transition(actor=world.actor("provider"), incident=closed, to_status="withdrawn", reason="誤報")
     open_one = report()
     refs = [
-        r["reference"] for r in _get(client, token_for("provider"), "/api/v1/incidents?status=open").json()
+        r["reference"]
+        for r in _get(client, token_for("provider"), "/api/v1/incidents?status=open").json()["items"]
     ]
     assert refs == [open_one.reference]
 

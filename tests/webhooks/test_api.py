@@ -43,7 +43,7 @@ def test_create_returns_the_secret_and_the_list_does_not(client, token, receiver
     assert response.status_code == 201
     secret = response.json()["secret"]
     assert WebhookEndpoint.objects.get().secret == secret
-    listed = client.get("/api/v1/webhooks/endpoints", **_auth(token)).json()
+    listed = client.get("/api/v1/webhooks/endpoints", **_auth(token)).json()["items"]
     assert "secret" not in listed[0] and listed[0]["secret_hint"] == secret[:10]
 
 
@@ -81,7 +81,9 @@ def test_patch_test_and_delivery_log(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/webhooks/endpoints/{endpoint.pk}/test", **_auth(token))
     assert response.status_code == 202
-    deliveries = client.get(f"/api/v1/webhooks/endpoints/{endpoint.pk}/deliveries", **_auth(token)).json()
+    deliveries = client.get(f"/api/v1/webhooks/endpoints/{endpoint.pk}/deliveries", **_auth(token)).json()[
+        "items"
+    ]
     assert deliveries[0]["status"] == "succeeded" and deliveries[0]["last_status_code"] == 200
     detail = client.get(f"/api/v1/webhooks/deliveries/{deliveries[0]['id']}", **_auth(token)).json()
     assert detail["attempt_log"][0]["status_code"] == 200

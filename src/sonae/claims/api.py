@@ -14,7 +14,9 @@ from typing import Literal
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import InvalidInput, NotFound
+from sonae.documents.tabular import Column
 from sonae.programme.coverage_items import ITEMS, PARTS
 
 from . import selectors, services
@@ -90,6 +92,7 @@ class ExpenseOut(Schema):
     claim: str | None = Field(None, description="含まれている保険金請求の請求番号")
     editable: bool = Field(..., description="変更・削除できるか（請求の提出前のみ）")
     attachments: list[AttachmentOut]
+    updated_at: datetime
 
 
 class ApprovalIn(Schema):
@@ -131,6 +134,7 @@ class ApprovalOut(Schema):
     requested_at: datetime
     decided_at: datetime | None
     attachments: list[AttachmentOut]
+    updated_at: datetime
 
 
 class ClaimIn(Schema):
@@ -176,6 +180,7 @@ class ClaimSummaryOut(Schema):
     created_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
+    updated_at: datetime
 
 
 class ClaimLineOut(Schema):
@@ -247,6 +252,7 @@ def _expense(e) -> dict:
         "claim": e.claim.number if e.claim_id else None,
         "editable": e.is_editable,
         "attachments": [_attachment(a) for a in e.attachments.all()],
+        "updated_at": e.updated_at,
     }
 
 
@@ -270,6 +276,7 @@ def _approval(a) -> dict:
         "requested_at": a.requested_at,
         "decided_at": a.decided_at,
         "attachments": [_attachment(x) for x in a.attachments.all()],
+        "updated_at": a.updated_at,
     }
 
 
@@ -289,6 +296,7 @@ def _claim_summary(c) -> dict:
         "created_at": c.created_at,
         "submitted_at": c.submitted_at,
         "decided_at": c.decided_at,
+        "updated_at": c.updated_at,
     }
 
 
@@ -357,13 +365,69 @@ class ExpenseFilter(Schema):
     incident: str | None = Field(None, description="インシデントの受付番号で絞り込む")
 
 
-@router.get(
+EXPENSE_EXPORT = Export(
+    name="費用一覧",
+    columns=(
+        Column("id", "ID", 8),
+        Column("incident", "受付番号", 18),
+        Column("spent_on", "支払日・発生日", 14),
+        Column("payee", "支払先", 28),
+        Column("description", "内容", 40),
+        Column("part", "補償区分", 12),
+        Column("item_label", "費用項目", 30),
+        Column("amount", "金額（円）", 14),
+        Column("individuals", "個人の人数", 10),
+        Column("corporations", "法人の数", 10),
+        Column("approval", "事前承認・同意", 18),
+        Column("claim", "請求番号", 16),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+APPROVAL_EXPORT = Export(
+    name="事前承認・同意",
+    columns=(
+        Column("number", "依頼番号", 18),
+        Column("incident", "受付番号", 18),
+        Column("provider", "事業者", 28),
+        Column("kind", "種類", 14),
+        Column("item_label", "費用項目", 30),
+        Column("amount_requested", "依頼額（円）", 14),
+        Column("status_label", "状態", 12),
+        Column("amount_approved", "承認額（円）", 14),
+        Column("requested_at", "依頼日時", 18),
+        Column("decided_at", "判断日時", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+CLAIM_EXPORT = Export(
+    name="保険金請求",
+    columns=(
+        Column("number", "請求番号", 18),
+        Column("incident", "受付番号", 18),
+        Column("provider", "事業者", 28),
+        Column("policy", "証券番号", 18),
+        Column("status_label", "状態", 12),
+        Column("amount_expenses", "費用合計（円）", 14),
+        Column("amount_calculated", "計算上の支払額（円）", 16),
+        Column("amount_requested", "請求額（円）", 14),
+        Column("amount_approved", "認定額（円）", 14),
+        Column("amount_paid", "支払額（円）", 14),
+        Column("created_at", "作成日時", 18),
+        Column("submitted_at", "提出日時", 18),
+        Column("decided_at", "認定日時", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+
+
+@list_get(
+    router,
     "/expenses",
-    response=list[ExpenseOut],
+    item=ExpenseOut,
     summary="費用の一覧",
     description="権限の範囲の費用を返します（事業者は自社の案件のみ）。",
 )
-def expense_list(request, filters: Query[ExpenseFilter]):
+def expense_list(request, filters: Query[ExpenseFilter], page: Query[ListParams]):
     actor = request.auth
     _require_view(actor, "claims.expense.view")
     if filters.incident:
@@ -371,7 +435,7 @@ def expense_list(request, filters: Query[ExpenseFilter]):
         qs = selectors.expenses_for(actor, incident)
     else:
         qs = selectors.all_expenses_for(actor).prefetch_related("attachments")
-    return [_expense(e) for e in qs]
+    return paginate(request, qs, page, _expense, export=EXPENSE_EXPORT)
 
 
 @router.post(
@@ -400,7 +464,12 @@ def expense_create(request, payload: ExpenseIn):
     return Status(201, _expense(expense))
 
 
-@router.get("/expenses/{expense_id}", response=ExpenseOut, summary="費用の詳細")
+@router.get(
+    "/expenses/{expense_id}",
+    response=ExpenseOut,
+    summary="費用の詳細",
+    description="費用1件と添付資料の一覧を返します。",
+)
 def expense_detail(request, expense_id: int):
     return _expense(selectors.expense_get(request.auth, expense_id))
 
@@ -458,8 +527,14 @@ class ApprovalFilter(Schema):
     status: str | None = Field(None, description="状態で絞り込む")
 
 
-@router.get("/approvals", response=list[ApprovalOut], summary="事前承認・同意の一覧")
-def approval_list(request, filters: Query[ApprovalFilter]):
+@list_get(
+    router,
+    "/approvals",
+    item=ApprovalOut,
+    summary="事前承認・同意の一覧",
+    description="事業者は自社の依頼、保険会社はすべての依頼を新しい順に返します。",
+)
+def approval_list(request, filters: Query[ApprovalFilter], page: Query[ListParams]):
     actor = request.auth
     _require_view(actor, "claims.approval.view")
     qs = selectors.approvals_for(actor)
@@ -467,7 +542,7 @@ def approval_list(request, filters: Query[ApprovalFilter]):
         qs = qs.filter(incident__reference=filters.incident)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return [_approval(a) for a in qs]
+    return paginate(request, qs, page, _approval, export=APPROVAL_EXPORT)
 
 
 @router.post(
@@ -492,7 +567,12 @@ def approval_create(request, payload: ApprovalIn):
     return Status(201, _approval(approval))
 
 
-@router.get("/approvals/{approval_id}", response=ApprovalOut, summary="事前承認・同意の詳細")
+@router.get(
+    "/approvals/{approval_id}",
+    response=ApprovalOut,
+    summary="事前承認・同意の詳細",
+    description="依頼1件と判断の内容を返します。",
+)
 def approval_detail(request, approval_id: int):
     return _approval(selectors.approval_get(request.auth, approval_id))
 
@@ -524,13 +604,14 @@ class ClaimFilter(Schema):
     status: str | None = Field(None, description="状態で絞り込む")
 
 
-@router.get(
+@list_get(
+    router,
     "/claims",
-    response=list[ClaimSummaryOut],
+    item=ClaimSummaryOut,
     summary="保険金請求の一覧",
     description="事業者は自社の請求、保険会社と代理店は提出された請求を返します。",
 )
-def claim_list(request, filters: Query[ClaimFilter]):
+def claim_list(request, filters: Query[ClaimFilter], page: Query[ListParams]):
     actor = request.auth
     _require_view(actor, "claims.view")
     qs = selectors.claims_for(actor)
@@ -538,7 +619,7 @@ def claim_list(request, filters: Query[ClaimFilter]):
         qs = qs.filter(incident__reference=filters.incident)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return [_claim_summary(c) for c in qs]
+    return paginate(request, qs, page, _claim_summary, export=CLAIM_EXPORT)
 
 
 @router.post(

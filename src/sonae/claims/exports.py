@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sonae.documents.tabular import cell_text
 from sonae.jp.wareki import format_datetime_ja
 
 from .breakdown import line_reason_label
@@ -39,15 +40,8 @@ COUNT_COLUMNS = (8, 9)
 DATE_FORMAT = "yyyy/mm/dd"
 YEN_FORMAT = "#,##0"
 
-# OWASP CSV/formula injection: a cell starting with one of these is read as a formula by spreadsheet software
-# (full-width forms too, which Japanese input produces).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-
-
-def cell_text(value) -> str:
-    """Text for a cell; anything a spreadsheet would run as a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+# OWASP CSV/formula injection: the shared rule (``cell_text`` quotes anything a spreadsheet would run).
+__all__ = ["cell_text", "expenses_xlsx"]
 
 
 def expenses_xlsx(*, incident, expenses, claim=None) -> bytes:

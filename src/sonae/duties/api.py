@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from sonae.core.errors import InvalidInput, PermissionDenied
+from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.core.errors import InvalidInput, NotFound, PermissionDenied
+from sonae.documents.tabular import Column
 from sonae.duties.rules import decode_json_document
 
 from . import selectors, services
@@ -43,6 +45,7 @@ class DutyItemOut(Schema):
     done_at: datetime | None = Field(None, description="実施日時")
     reference_number: str = Field("", description="受付番号等（個人情報保護委員会の受付番号など）")
     task_id: int | None = Field(None, description="案件のタスクのID")
+    updated_at: datetime
 
 
 class AssessmentOut(Schema):
@@ -58,6 +61,7 @@ class AssessmentOut(Schema):
         None, description="判定の入力（duties-contract 版1。代理店・保険会社には返しません）"
     )
     result: dict = Field(..., description="判定結果（duties-contract 版1の出力）")
+    updated_at: datetime
 
 
 class CaseDutiesOut(Schema):
@@ -78,6 +82,7 @@ def _item(item: DutyItem) -> dict:
         "done_at": item.done_at,
         "reference_number": item.reference_number,
         "task_id": item.task_id,
+        "updated_at": item.updated_at,
     }
 
 
@@ -91,6 +96,7 @@ def _assessment(assessment: DutyAssessment, *, with_facts: bool) -> dict:
         "note": assessment.note,
         "facts": assessment.facts if with_facts else None,
         "result": assessment.result,
+        "updated_at": assessment.updated_at,
     }
 
 
@@ -187,12 +193,123 @@ def case_duties_assess(request, reference: str):
     return Status(status, _case_duties(actor, incident))
 
 
-@router.get(
+ASSESSMENT_EXPORT = Export(
+    name="法的義務の判定履歴",
+    columns=(
+        Column("version", "版", 6),
+        Column("status", "状態", 12),
+        Column("created_at", "判定日時", 18),
+        Column("created_by", "判定者", 30),
+        Column("entrusting_party", "委託元", 30),
+        Column("note", "メモ", 40),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+ITEM_EXPORT = Export(
+    name="法的義務",
+    columns=(
+        Column("kind_label", "義務", 30),
+        Column("required", "必要", 8),
+        Column("informational", "参考", 8),
+        Column("due_type", "期限の種類", 10),
+        Column("due_date", "期限", 12),
+        Column("done_at", "実施日時", 18),
+        Column("reference_number", "受付番号等", 20),
+        Column("task_id", "タスクID", 10),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+
+
+@list_get(
+    router,
     "/incidents/{reference}/duties/versions",
-    response=list[AssessmentOut],
+    item=AssessmentOut,
     summary="判定の履歴",
     description="すべての版を新しい順に返します（事業者と対応デスクのみ）。",
 )
-def case_duties_versions(request, reference: str):
+def case_duties_versions(request, reference: str, page: Query[ListParams]):
     incident = selectors.case_get(request.auth, reference)
-    return [_assessment(a, with_facts=True) for a in selectors.versions_for(request.auth, incident)]
+    return paginate(
+        request,
+        selectors.versions_for(request.auth, incident),
+        page,
+        lambda a: _assessment(a, with_facts=True),
+        export=ASSESSMENT_EXPORT,
+    )
+
+
+@router.get(
+    "/incidents/{reference}/duties/versions/{version}",
+    response=AssessmentOut,
+    summary="判定の版",
+    description="指定した版の判定（事実と結果）を返します（事業者と対応デスクのみ）。",
+)
+def case_duties_version(request, reference: str, version: int):
+    incident = selectors.case_get(request.auth, reference)
+    return _assessment(selectors.version_get(request.auth, incident, version), with_facts=True)
+
+
+@list_get(
+    router,
+    "/incidents/{reference}/duties/items",
+    item=DutyItemOut,
+    summary="案件の義務と期限",
+    description="義務ごとの期限・根拠・実施の記録を返します（判定で義務が分かった順）。",
+)
+def case_duty_items(request, reference: str, page: Query[ListParams]):
+    incident = selectors.case_get(request.auth, reference)
+    return paginate(request, selectors.items_for(request.auth, incident), page, _item, export=ITEM_EXPORT)
+
+
+class DoneIn(Schema):
+    done_at: datetime | None = Field(None, description="実施日時（省略時は現在）")
+    reference_number: str = Field(
+        "", max_length=100, description="受付番号等（個人情報保護委員会の受付番号など）"
+    )
+
+
+@router.post(
+    "/incidents/{reference}/duties/items/{kind}/done",
+    response=DutyItemOut,
+    summary="義務の実施を記録する",
+    description="報告・通知を実施した日時（と受付番号）を記録し、対応するタスクを完了にします。記録し直すと訂正になります。",
+)
+def duty_done(request, reference: str, kind: str, payload: DoneIn):
+    actor = request.auth
+    incident = selectors.case_get(actor, reference)
+    item = selectors.item_get(actor, incident, kind)
+    services.duty_mark_done(
+        actor=actor, item=item, done_at=payload.done_at, reference=payload.reference_number
+    )
+    return _item(selectors.item_get(actor, incident, kind))
+
+
+@router.post(
+    "/incidents/{reference}/duties/items/{kind}/undone",
+    response=DutyItemOut,
+    summary="義務の実施の記録を取り消す",
+    description="誤って記録した実施を取り消し、対応するタスクを未完了に戻します。",
+)
+def duty_undone(request, reference: str, kind: str):
+    actor = request.auth
+    incident = selectors.case_get(actor, reference)
+    item = selectors.item_get(actor, incident, kind)
+    services.duty_mark_undone(actor=actor, item=item)
+    return _item(selectors.item_get(actor, incident, kind))
+
+
+@router.post(
+    "/incidents/{reference}/duties/confirm",
+    response=CaseDutiesOut,
+    summary="最新の判定を確認済みにする",
+    description="最新の版を担当者が確認したことを記録します。すでに確認済みなら 409（`illegal_transition`）です。",
+)
+def case_duties_confirm(request, reference: str):
+    actor = request.auth
+    incident = selectors.case_get(actor, reference)
+    latest = selectors.latest_assessment(actor, incident)
+    if latest is None:
+        raise NotFound("この案件はまだ判定されていません。")
+    services.assessment_transition(actor=actor, assessment=latest, to_status="confirmed")
+    return _case_duties(actor, incident)

@@ -61,6 +61,7 @@ class DutyAssessment(models.Model):
     )
     created_by_label = models.CharField(_("判定者"), max_length=254, blank=True)
     created_at = models.DateTimeField(_("判定日時"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -144,7 +145,7 @@ class DutyItem(models.Model):
     # The due date the on-the-day reminder was sent for (the day-before reminder is claimed on the task).
     reminded_on_day_for = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:

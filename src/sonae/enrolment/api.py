@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import NotFound
 from sonae.core.models import Organisation
+from sonae.documents.tabular import Column
 from sonae.programme.businesses import business_label
 from sonae.programme.selectors import programme_year_get, terms_for, windows_open_at
 
@@ -67,6 +69,7 @@ class QuoteOut(Schema):
     premiums: dict[str, PremiumOut]
     terms_version: str
     issued_at: datetime
+    updated_at: datetime
 
 
 class QuoteIn(Schema):
@@ -108,6 +111,7 @@ class ApplicationOut(Schema):
     return_reason: str
     payment_status: str
     paid_total: int
+    updated_at: datetime
 
 
 class ApplicationIn(Schema):
@@ -142,6 +146,7 @@ class PolicyOut(Schema):
     cancel_effective_at: datetime | None
     liability_limit: int
     costs_limit: int
+    updated_at: datetime
 
 
 class WindowOut(Schema):
@@ -180,6 +185,7 @@ def _quote_out(q: Quote) -> dict:
         "premiums": q.premiums,
         "terms_version": q.terms_version,
         "issued_at": q.issued_at,
+        "updated_at": q.updated_at,
     }
 
 
@@ -212,6 +218,7 @@ def _policy_out(p: Policy) -> dict:
         "cancel_effective_at": p.cancel_effective_at,
         "liability_limit": plan.liability_limit,
         "costs_limit": plan.costs_limit,
+        "updated_at": p.updated_at,
     }
 
 
@@ -235,9 +242,72 @@ def windows(request):
     ]
 
 
-@router.get("/enrolment/quotes", response=list[QuoteOut], summary="見積の一覧")
-def quote_list(request):
-    return [_quote_out(q) for q in selectors.quotes_for(request.auth)]
+QUOTE_EXPORT = Export(
+    name="見積一覧",
+    columns=(
+        Column("number", "見積番号", 18),
+        Column("programme_year", "年度", 8),
+        Column("company_name", "事業者名", 30),
+        Column("corporate_number", "法人番号", 16),
+        Column("business_labels", "認定業務", 30),
+        Column("joining", "加入区分", 10),
+        Column("cover_start", "保険始期", 18),
+        Column("valid_until", "有効期限", 12),
+        Column("annual_sales", "売上高（円）", 16),
+        Column("security_score", "自己診断点数", 12),
+        Column("premiums.A.premium", "プランA保険料（円）", 16),
+        Column("premiums.B.premium", "プランB保険料（円）", 16),
+        Column("status", "状態", 10),
+        Column("issued_at", "発行日時", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+APPLICATION_EXPORT = Export(
+    name="加入依頼一覧",
+    columns=(
+        Column("number", "加入依頼番号", 18),
+        Column("programme_year", "年度", 8),
+        Column("organisation_id", "事業者ID", 10),
+        Column("plan", "プラン", 8),
+        Column("premium", "保険料（円）", 14),
+        Column("status", "状態", 12),
+        Column("deadline", "締切", 12),
+        Column("submitted_at", "提出日時", 18),
+        Column("accepted_at", "受付日時", 18),
+        Column("payment_status", "入金状況", 12),
+        Column("paid_total", "入金額（円）", 14),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+POLICY_EXPORT = Export(
+    name="契約一覧",
+    columns=(
+        Column("number", "証券番号", 18),
+        Column("programme_year", "年度", 8),
+        Column("insured_name", "被保険者", 30),
+        Column("corporate_number", "法人番号", 16),
+        Column("plan", "プラン", 8),
+        Column("joining", "加入区分", 10),
+        Column("cover_start", "保険始期", 18),
+        Column("cover_end", "保険終期", 18),
+        Column("status", "状態", 10),
+        Column("cancel_effective_at", "解約日時", 18),
+        Column("liability_limit", "賠償責任の限度額（円）", 18),
+        Column("costs_limit", "費用の限度額（円）", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+
+
+@list_get(
+    router,
+    "/enrolment/quotes",
+    item=QuoteOut,
+    summary="見積の一覧",
+    description="権限の範囲の見積を新しい順に返します（事業者は自社の見積のみ）。",
+)
+def quote_list(request, page: Query[ListParams]):
+    return paginate(request, selectors.quotes_for(request.auth), page, _quote_out, export=QUOTE_EXPORT)
 
 
 @router.get("/enrolment/quotes/{quote_id}", response=QuoteOut, summary="見積")
@@ -270,9 +340,17 @@ def quote_create(request, payload: QuoteIn):
     return Status(201, _quote_out(quote))
 
 
-@router.get("/enrolment/applications", response=list[ApplicationOut], summary="加入依頼の一覧")
-def application_list(request):
-    return [_application_out(a) for a in selectors.applications_for(request.auth)]
+@list_get(
+    router,
+    "/enrolment/applications",
+    item=ApplicationOut,
+    summary="加入依頼の一覧",
+    description="権限の範囲の加入依頼を新しい順に返します（事業者は自社の加入依頼のみ）。",
+)
+def application_list(request, page: Query[ListParams]):
+    return paginate(
+        request, selectors.applications_for(request.auth), page, _application_out, export=APPLICATION_EXPORT
+    )
 
 
 @router.get("/enrolment/applications/{application_id}", response=ApplicationOut, summary="加入依頼")
@@ -307,9 +385,15 @@ def application_submit(request, application_id: int):
     return _application_out(services.application_submit(actor=request.auth, application=application))
 
 
-@router.get("/enrolment/policies", response=list[PolicyOut], summary="契約の一覧")
-def policy_list(request):
-    return [_policy_out(p) for p in selectors.policies_for(request.auth)]
+@list_get(
+    router,
+    "/enrolment/policies",
+    item=PolicyOut,
+    summary="契約の一覧",
+    description="権限の範囲の契約を保険始期の新しい順に返します（事業者は自社の契約のみ）。",
+)
+def policy_list(request, page: Query[ListParams]):
+    return paginate(request, selectors.policies_for(request.auth), page, _policy_out, export=POLICY_EXPORT)
 
 
 @router.get("/enrolment/policies/{policy_id}", response=PolicyOut, summary="契約")

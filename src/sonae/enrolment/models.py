@@ -178,6 +178,7 @@ class Quote(models.Model):
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.ISSUED)
     issued_at = models.DateTimeField(_("発行日時"))
     decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -245,7 +246,7 @@ class Application(models.Model):
     late_reason = models.TextField(_("期限後受理の理由"), blank=True)
     overpayment_note = models.TextField(_("過入金の処理"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -386,6 +387,7 @@ class Policy(models.Model):
     business_codes = models.JSONField(_("認定業務"), default=list)
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
     issued_at = models.DateTimeField(_("発行日時"))
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     cancel_effective_at = models.DateTimeField(_("解約日時"), null=True, blank=True)
     cancel_reason = models.TextField(_("解約理由"), blank=True)
     history = HistoricalRecords()

@@ -122,11 +122,10 @@ def payer_key(text: str) -> str:
 
 # --- spreadsheets ----------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV injection); the one
+    shared rule of :mod:`sonae.documents.tabular`."""
+    from sonae.documents.tabular import neutralise
+
+    return neutralise(value)

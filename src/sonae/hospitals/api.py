@@ -12,10 +12,12 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import InvalidInput, PermissionDenied
 from sonae.core.models import Organisation, OrganisationKind
+from sonae.documents.tabular import Column
 from sonae.duties.rules import DATA_ITEM_LABELS
 from sonae.jp.calendar import tokyo_date
 from sonae.programme.businesses import BY_CODE
@@ -94,6 +96,7 @@ class ContractorOut(Schema):
     bcp: BcpOut | None = None
     last_notice_at: datetime | None = None
     last_incident: str | None = None
+    updated_at: datetime = Field(..., description="委託関係の最終更新日時")
 
 
 class OwnDutiesOut(Schema):
@@ -129,6 +132,7 @@ class NoticeOut(Schema):
     sent_at: datetime
     acknowledged_at: datetime | None
     own_duties: OwnDutiesOut
+    updated_at: datetime
 
 
 class NoticeDetailOut(NoticeOut):
@@ -146,6 +150,7 @@ class LinkOut(Schema):
     data_items: list[str]
     since: date
     consents: dict[str, bool]
+    updated_at: datetime
 
 
 class LinkIn(Schema):
@@ -181,6 +186,7 @@ def _contractor(row: selectors.ContractorRow) -> dict:
         "shared": p.shared,
         "last_notice_at": row.last_notice.sent_at if row.last_notice else None,
         "last_incident": row.last_notice.incident.reference if row.last_notice else None,
+        "updated_at": link.updated_at,
     }
     if p.shared["insurance"] and p.insurance is not None:
         out["insurance"] = {
@@ -251,6 +257,7 @@ def _notice(notice, view: selectors.CaseView, *, detail: bool = False) -> dict:
         "sent_at": notice.sent_at,
         "acknowledged_at": notice.acknowledged_at,
         "own_duties": _duties(view.duties),
+        "updated_at": notice.updated_at,
     }
     if detail:
         f = view.facts
@@ -276,26 +283,93 @@ def _link(link) -> dict:
         "data_items": link.data_items,
         "since": link.since,
         "consents": {code: link.shares(code) for code in SHARING_SECTIONS},
+        "updated_at": link.updated_at,
     }
 
 
 # --- hospital endpoints ------------------------------------------------------------------------------------------
 
 
-@router.get(
-    "/hospitals/contractors",
-    response=list[ContractorOut],
-    summary="委託先の一覧（医療機関）",
-    description="承認済みの委託先と、各委託先が共有に同意した情報を返します。共有されていない項目は null です。閲覧は監査ログに記録されます。",
+CONTRACTOR_EXPORT = Export(
+    name="委託先一覧",
+    columns=(
+        Column("id", "委託関係ID", 10),
+        Column("provider_code", "事業者コード", 16),
+        Column("provider_name", "事業者名", 30),
+        Column("site", "施設", 20),
+        Column("business_labels", "受託業務", 30),
+        Column("data_items", "個人データの項目", 30),
+        Column("since", "委託開始日", 12),
+        Column("insurance.plan_label", "加入プラン", 14),
+        Column("selfcheck.score", "セルフチェック点数", 12),
+        Column("last_notice_at", "最後の通知", 18),
+        Column("last_incident", "最後のインシデント", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
 )
-def contractor_list(request):
+NOTICE_EXPORT = Export(
+    name="委託先からの通知",
+    columns=(
+        Column("id", "ID", 8),
+        Column("reference", "受付番号", 18),
+        Column("provider_code", "事業者コード", 16),
+        Column("provider_name", "事業者名", 30),
+        Column("subject", "件名", 40),
+        Column("sent_at", "受信日時", 18),
+        Column("acknowledged_at", "受領確認日時", 18),
+        Column("own_duties.preliminary_report_target", "速報の目安", 12),
+        Column("own_duties.final_report_due", "確報の期限", 12),
+        Column("own_duties.individual_notice_required", "本人通知", 8),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+LINK_EXPORT = Export(
+    name="委託元の医療機関",
+    columns=(
+        Column("id", "委託関係ID", 10),
+        Column("hospital_code", "医療機関コード", 16),
+        Column("hospital_name", "医療機関名", 30),
+        Column("site", "施設", 20),
+        Column("status", "状態", 10),
+        Column("business_codes", "受託業務", 30),
+        Column("data_items", "個人データの項目", 30),
+        Column("since", "委託開始日", 12),
+        Column("consents", "共有設定", 40),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+
+
+@list_get(
+    router,
+    "/hospitals/contractors",
+    item=ContractorOut,
+    summary="委託先の一覧（医療機関）",
+    description="承認済みの委託先と、各委託先が共有に同意した情報を返します。共有されていない項目は null です。"
+    "閲覧（出力を含む）は監査ログに記録されます。`updated_since` は委託関係（共有設定など）の更新日時で絞り込みます。",
+)
+def contractor_list(request, page: Query[ListParams]):
     actor = request.auth
     _require(actor, "hospitals.contractor.view", OrganisationKind.HOSPITAL)
     now = timezone.now()
     rows = selectors.contractor_rows(actor, now=now, today=tokyo_date(now))
-    if rows:
-        services.shared_view_record(actor=actor, links=[r.link for r in rows], what="api")
-    return [_contractor(r) for r in rows]
+    shown = []
+
+    def serialise(row):
+        shown.append(row.posture.link)
+        return _contractor(row)
+
+    result = paginate(
+        request,
+        rows,
+        page,
+        serialise,
+        export=CONTRACTOR_EXPORT,
+        updated_of=lambda row: row.posture.link.updated_at,
+    )
+    if shown:
+        services.shared_view_record(actor=actor, links=shown, what="api")
+    return result
 
 
 @router.get(
@@ -316,16 +390,23 @@ def contractor_detail(request, link_id: int):
     return _contractor(row)
 
 
-@router.get(
+@list_get(
+    router,
     "/hospitals/notices",
-    response=list[NoticeOut],
+    item=NoticeOut,
     summary="委託先からの通知と医療機関自身の期限",
     description="受信した通知ごとに、通知を受けた日から数えた医療機関自身の速報の目安・確報の期限・本人通知の要否を返します（Sonae解釈R7、連名ならR8）。",
 )
-def notice_list(request):
+def notice_list(request, page: Query[ListParams]):
     actor = request.auth
     _require(actor, "hospitals.case.view", OrganisationKind.HOSPITAL)
-    return [_notice(n, selectors.case_view(actor, n)) for n in selectors.notices_for(actor)]
+    return paginate(
+        request,
+        selectors.notices_for(actor),
+        page,
+        lambda n: _notice(n, selectors.case_view(actor, n)),
+        export=NOTICE_EXPORT,
+    )
 
 
 @router.get(
@@ -344,16 +425,17 @@ def notice_detail(request, notice_id: int):
 # --- provider endpoints ------------------------------------------------------------------------------------------
 
 
-@router.get(
+@list_get(
+    router,
     "/hospitals/links",
-    response=list[LinkOut],
+    item=LinkOut,
     summary="委託元の医療機関（事業者）",
     description="事業者が登録した医療機関との委託関係と、医療機関ごとの共有設定を返します。",
 )
-def link_list(request):
+def link_list(request, page: Query[ListParams]):
     actor = request.auth
     _require(actor, "hospitals.link.view", OrganisationKind.PROVIDER)
-    return [_link(link) for link in selectors.links_for_provider(actor)]
+    return paginate(request, selectors.links_for_provider(actor), page, _link, export=LINK_EXPORT)
 
 
 @router.post(

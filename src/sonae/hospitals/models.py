@@ -120,6 +120,7 @@ class ContractorLink(models.Model):
     )
     ended_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
     history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("委託関係")

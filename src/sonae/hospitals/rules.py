@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sonae.core.errors import InvalidInput
+from sonae.documents.tabular import neutralise
 from sonae.duties.rules.vocab import DATA_ITEM_LABELS, DATA_ITEMS
 from sonae.programme.businesses import BUSINESSES, BY_CODE
 
@@ -28,8 +29,6 @@ REMINDER_INTERVAL = timedelta(days=7)
 MAX_REMINDERS = 4
 # An invitation link stays valid for 30 days.
 INVITATION_VALID_DAYS = 30
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def business_codes_clean(codes: Iterable[str]) -> list[str]:
@@ -103,10 +102,9 @@ def reminder_due(
 
 
 def neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV/formula injection);
+    the one shared rule of :mod:`sonae.documents.tabular`."""
+    return neutralise(value)
 
 
 def business_labels(codes: Iterable[str]) -> list[str]:

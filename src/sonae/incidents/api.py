@@ -14,12 +14,16 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import InvalidInput
 from sonae.core.models import Organisation, OrganisationKind
+from sonae.documents.tabular import Column
 from sonae.duties.rules import DATA_ITEM_LABELS
 
 from . import selectors, services, triage
 from .models import Incident, Status
+from .models.playbooks import Phase
+from .models.work import TaskStatus
 
 router = Router(tags=["インシデント"])
 
@@ -77,6 +81,7 @@ class IncidentSummaryOut(Schema):
     first_response_due: datetime = Field(..., description="デスクの初動連絡期限")
     first_responded_at: datetime | None = Field(None, description="初動連絡日時")
     overdue: bool = Field(..., description="初動連絡期限を過ぎて未対応")
+    updated_at: datetime = Field(..., description="最終更新日時")
 
 
 class CallerOut(Schema):
@@ -99,6 +104,7 @@ class IncidentOut(IncidentSummaryOut):
 
 
 class TimelineEventOut(Schema):
+    id: int
     at: datetime
     kind: str
     kind_label: str
@@ -109,12 +115,16 @@ class TimelineEventOut(Schema):
 class TaskOut(Schema):
     id: int
     title: str
-    phase: str
-    status: str
+    description: str
+    phase: str = Field(..., description="段階：" + _labels(dict(Phase.choices)))
+    phase_label: str
+    status: str = Field(..., description="状態：" + _labels(dict(TaskStatus.choices)))
     status_label: str
     owner: str
     due_date: date | None
     coverage_item: str = Field(..., description="費用が該当する補償項目のコード")
+    completed_at: datetime | None
+    updated_at: datetime
 
 
 def _summary(incident: Incident, now: datetime) -> dict:
@@ -134,6 +144,7 @@ def _summary(incident: Incident, now: datetime) -> dict:
         "first_response_due": incident.first_response_due,
         "first_responded_at": incident.first_responded_at,
         "overdue": selectors.is_overdue(incident, now),
+        "updated_at": incident.updated_at,
     }
 
 
@@ -199,25 +210,73 @@ def incident_create(request, payload: IncidentIn):
 
 class ListFilter(Schema):
     status: str | None = Field(None, description="状態で絞り込む（`open` は完了・取り下げ以外）")
-    limit: int = Field(50, ge=1, le=200, description="最大件数")
-    offset: int = Field(0, ge=0, le=1_000_000_000, description="先頭から飛ばす件数")
 
 
-@router.get(
+INCIDENT_EXPORT = Export(
+    name="インシデント一覧",
+    columns=(
+        Column("reference", "受付番号", 18),
+        Column("title", "件名", 40),
+        Column("provider.code", "事業者コード", 16),
+        Column("provider.name", "事業者名", 30),
+        Column("channel", "受付経路", 10),
+        Column("status_label", "状態", 12),
+        Column("category_label", "分類", 20),
+        Column("severity_label", "重大度", 10),
+        Column("received_at", "受付日時", 18),
+        Column("handling_starts_at", "対応開始日時", 18),
+        Column("first_response_due", "初動連絡期限", 18),
+        Column("first_responded_at", "初動連絡日時", 18),
+        Column("overdue", "期限超過", 10),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+TIMELINE_EXPORT = Export(
+    name="タイムライン",
+    columns=(
+        Column("at", "日時", 18),
+        Column("kind_label", "種類", 14),
+        Column("actor", "記録者", 30),
+        Column("text", "内容", 80),
+    ),
+    personal=True,  # calls name the caller and may carry what victims said
+)
+TASK_EXPORT = Export(
+    name="タスク一覧",
+    columns=(
+        Column("id", "ID", 8),
+        Column("title", "タスク名", 40),
+        Column("phase_label", "段階", 24),
+        Column("status_label", "状態", 10),
+        Column("owner", "担当", 30),
+        Column("due_date", "期限", 12),
+        Column("coverage_item", "補償項目", 24),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+
+
+@list_get(
+    router,
     "/incidents",
-    response=list[IncidentSummaryOut],
+    item=IncidentSummaryOut,
     summary="インシデントの一覧",
     description="権限の範囲のインシデントを受付日時の新しい順に返します（事業者は自社の案件のみ）。",
 )
-def incident_list(request, filters: Query[ListFilter]):
+def incident_list(request, filters: Query[ListFilter], page: Query[ListParams]):
     qs = selectors.incidents_for(request.auth)
     if filters.status == "open":
         qs = qs.exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
     elif filters.status:
         qs = qs.filter(status=filters.status)
     now = timezone.now()
-    rows = qs.order_by("-received_at", "-id")[filters.offset : filters.offset + filters.limit]
-    return [_summary(incident, now) for incident in rows]
+    return paginate(
+        request,
+        qs.select_related("provider").order_by("-received_at", "-id"),
+        page,
+        lambda incident: _summary(incident, now),
+        export=INCIDENT_EXPORT,
+    )
 
 
 @router.get(
@@ -231,44 +290,59 @@ def incident_detail(request, reference: str):
     return _detail(request.auth, incident)
 
 
-@router.get(
+def timeline_event(e) -> dict:
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "kind": e.kind,
+        "kind_label": e.get_kind_display(),
+        "actor": e.actor_label,
+        "text": e.text,
+    }
+
+
+def task_out(t) -> dict:
+    return {
+        "id": t.pk,
+        "title": t.title,
+        "description": t.description,
+        "phase": t.phase,
+        "phase_label": t.get_phase_display() if t.phase else "",
+        "status": t.status,
+        "status_label": t.get_status_display(),
+        "owner": t.owner_display,
+        "due_date": t.due_date,
+        "coverage_item": t.coverage_item,
+        "completed_at": t.completed_at,
+        "updated_at": t.updated_at,
+    }
+
+
+@list_get(
+    router,
     "/incidents/{reference}/timeline",
-    response=list[TimelineEventOut],
+    item=TimelineEventOut,
     summary="タイムライン",
     description="受付・トリアージ・状態変更・タスク・メモ・通話などの記録を古い順に返します。",
+    personal=True,
 )
-def incident_timeline(request, reference: str):
+def incident_timeline(request, reference: str, page: Query[ListParams]):
     incident = selectors.incident_get(request.auth, reference)
-    return [
-        {
-            "at": e.at,
-            "kind": e.kind,
-            "kind_label": e.get_kind_display(),
-            "actor": e.actor_label,
-            "text": e.text,
-        }
-        for e in selectors.timeline_for(request.auth, incident)
-    ]
+    return paginate(
+        request, selectors.timeline_for(request.auth, incident), page, timeline_event, export=TIMELINE_EXPORT
+    )
 
 
-@router.get(
+@list_get(
+    router,
     "/incidents/{reference}/tasks",
-    response=list[TaskOut],
+    item=TaskOut,
     summary="タスク",
     description="対応手順から作成されたタスクと追加されたタスクを返します。",
 )
-def incident_tasks(request, reference: str):
+def incident_tasks(request, reference: str, page: Query[ListParams]):
     incident = selectors.incident_get(request.auth, reference)
-    return [
-        {
-            "id": t.pk,
-            "title": t.title,
-            "phase": t.phase,
-            "status": t.status,
-            "status_label": t.get_status_display(),
-            "owner": t.owner_display,
-            "due_date": t.due_date,
-            "coverage_item": t.coverage_item,
-        }
-        for t in selectors.tasks_for(request.auth, incident)
-    ]
+    return paginate(request, selectors.tasks_for(request.auth, incident), page, task_out, export=TASK_EXPORT)
+
+
+from . import api_work  # noqa: E402, F401  (the routes of the work on a case, on this router)

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+
+from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.documents.tabular import Column
 
 from . import selectors, services
 from .rules.data_items import DATA_ITEM_LABELS
@@ -80,9 +83,11 @@ class SelfCheckOut(Schema):
 
 class SelfCheckSummaryOut(Schema):
     id: int
-    taken_at: datetime
-    score: int
-    band: str
+    taken_at: datetime = Field(..., description="実施日時")
+    score: int = Field(..., description="点数")
+    band: str = Field(..., description="区分のコード")
+    band_label: str = Field("", description="区分")
+    updated_at: datetime
 
 
 class ExposureIn(Schema):
@@ -136,15 +141,48 @@ def check_submit(request, payload: SelfCheckIn):
     return Status(201, _check_out(check))
 
 
-@router.get("/selfcheck/checks", response=list[SelfCheckSummaryOut], summary="セルフチェックの履歴")
-def check_list(request):
-    return [
-        {"id": c.pk, "taken_at": c.taken_at, "score": c.score, "band": c.band}
-        for c in selectors.self_checks_for(request.auth)[:100]
-    ]
+CHECK_EXPORT = Export(
+    name="セルフチェックの履歴",
+    columns=(
+        Column("id", "ID", 8),
+        Column("taken_at", "実施日時", 18),
+        Column("score", "点数", 8),
+        Column("band_label", "区分", 16),
+    ),
+)
 
 
-@router.get("/selfcheck/checks/{check_id}", response=SelfCheckOut, summary="セルフチェックの結果")
+def _check_summary(c) -> dict:
+    band = BAND_BY_CODE.get(c.band)
+    return {
+        "id": c.pk,
+        "taken_at": c.taken_at,
+        "score": c.score,
+        "band": c.band,
+        "band_label": band.label if band else "",
+        "updated_at": c.updated_at,
+    }
+
+
+@list_get(
+    router,
+    "/selfcheck/checks",
+    item=SelfCheckSummaryOut,
+    summary="セルフチェックの履歴",
+    description="自社のセルフチェックを新しい順に返します。",
+)
+def check_list(request, page: Query[ListParams]):
+    return paginate(
+        request, selectors.self_checks_for(request.auth), page, _check_summary, export=CHECK_EXPORT
+    )
+
+
+@router.get(
+    "/selfcheck/checks/{check_id}",
+    response=SelfCheckOut,
+    summary="セルフチェックの結果",
+    description="1回分の点数・区分・分野ごとの点数と改善のアドバイスを返します。",
+)
 def check_detail(request, check_id: int):
     return _check_out(selectors.self_check_get(request.auth, check_id))
 

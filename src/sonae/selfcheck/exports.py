@@ -8,17 +8,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sonae.documents.tabular import cell_text as _cell_text
+
 from .models import VendorChecklist
 from .rules import vendor_checklist as vcl
 
 HEADER = ("区分", "番号", "確認項目", "回答", "目標日（いいえの場合）", "備考")
 WIDTHS = (22, 8, 70, 8, 20, 40)
-
-
-def _cell_text(value) -> str:
-    """Text for a cell; a leading =, +, - or @ is quoted so that a note can never become a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def vendor_checklist_xlsx(checklist: VendorChecklist) -> bytes:

@@ -24,6 +24,7 @@ class SelfCheck(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="self_checks")
     taken_at = models.DateTimeField(_("実施日時"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     taken_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     questions_version = models.CharField(_("設問の版"), max_length=20)
     answers = models.JSONField(_("回答"), default=dict)

@@ -7,12 +7,15 @@ audit-logged with the reason and rate-limited per user or token (429 ``throttled
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.documents.tabular import Column
 from sonae.victims import selectors
-from sonae.victims.models import InquiryCategory
+from sonae.victims.models import ImportStatus, InquiryCategory, LetterRunStatus
 from sonae.victims.services import lookup as lookup_services
 
 router = Router(tags=["対象者"])
@@ -138,3 +141,249 @@ def inquiry_add(request, reference: str, payload: InquiryIn):
         follow_up=payload.follow_up,
     )
     return {"id": inquiry.pk, "day": inquiry.day.isoformat()}
+
+
+# -- import status, letter runs and inquiries ----------------------------------------------------------------------
+
+
+def _labels(choices) -> str:
+    return "、".join(f"`{c.value}` {c.label}" for c in choices)
+
+
+class ImportJobOut(Schema):
+    id: int
+    status: str = Field(description="状態：" + _labels(ImportStatus))
+    status_label: str
+    source_name: str = Field(description="ファイル名")
+    encoding: str = Field(description="文字コード")
+    rows: int = Field(description="行数")
+    rejected: int = Field(description="エラー行")
+    duplicates: int = Field(description="重複")
+    to_import: int = Field(description="取り込み予定")
+    imported: int = Field(description="取り込み済み")
+    percent: int = Field(description="進み具合（%）")
+    running: bool = Field(description="処理中")
+    error_message: str
+    created_at: datetime
+    validated_at: datetime | None
+    committed_at: datetime | None
+    updated_at: datetime
+
+
+class LetterBatchOut(Schema):
+    number: int
+    count: int = Field(description="通数")
+    rendered: bool = Field(description="印刷用PDFの作成済み")
+    sent_on: date | None = Field(description="発送日")
+
+
+class LetterRunOut(Schema):
+    id: int
+    status: str = Field(description="状態：" + _labels(LetterRunStatus))
+    status_label: str
+    letter_date: date = Field(description="お詫び状の日付")
+    batch_size: int = Field(description="1ファイルあたりの通数")
+    planned: int = Field(description="作成予定の通数")
+    done: int = Field(description="作成済みの通数")
+    percent: int
+    error_message: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime
+    batches: list[LetterBatchOut] | None = Field(None, description="印刷ファイル（詳細のみ）")
+
+
+class InquiryListOut(Schema):
+    id: int
+    day: date = Field(description="受付日")
+    channel: str
+    channel_label: str
+    category: str
+    category_label: str
+    answer: str = Field(description="回答内容（個人データを含むことがあります）")
+    follow_up: bool = Field(description="要対応（折り返し等）")
+    follow_up_done_at: datetime | None
+    victim_id: int | None = Field(description="照会で特定した対象者")
+    created_at: datetime
+    updated_at: datetime
+
+
+def _import_job(job) -> dict:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "source_name": job.source_name,
+        "encoding": job.encoding,
+        "rows": job.rows,
+        "rejected": job.rejected,
+        "duplicates": job.duplicates,
+        "to_import": job.to_import,
+        "imported": job.imported,
+        "percent": job.percent,
+        "running": job.is_running,
+        "error_message": job.error_message,
+        "created_at": job.created_at,
+        "validated_at": job.validated_at,
+        "committed_at": job.committed_at,
+        "updated_at": job.updated_at,
+    }
+
+
+def _letter_run(run, *, batches: bool = False) -> dict:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "letter_date": run.letter_date,
+        "batch_size": run.batch_size,
+        "planned": run.planned,
+        "done": run.done,
+        "percent": run.percent,
+        "error_message": run.error_message,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "updated_at": run.updated_at,
+        "batches": [
+            {"number": b.number, "count": b.count, "rendered": b.rendered, "sent_on": b.sent_on}
+            for b in run.batches.order_by("number")
+        ]
+        if batches
+        else None,
+    }
+
+
+def _inquiry(inquiry) -> dict:
+    return {
+        "id": inquiry.pk,
+        "day": inquiry.day,
+        "channel": inquiry.channel,
+        "channel_label": inquiry.get_channel_display(),
+        "category": inquiry.category,
+        "category_label": inquiry.get_category_display(),
+        "answer": inquiry.answer,
+        "follow_up": inquiry.follow_up,
+        "follow_up_done_at": inquiry.follow_up_done_at,
+        "victim_id": inquiry.victim_id,
+        "created_at": inquiry.created_at,
+        "updated_at": inquiry.updated_at,
+    }
+
+
+IMPORT_EXPORT = Export(
+    name="対象者リストの取り込み",
+    columns=(
+        Column("id", "ID", 8),
+        Column("source_name", "ファイル名", 30),
+        Column("status_label", "状態", 12),
+        Column("rows", "行数", 10),
+        Column("rejected", "エラー行", 10),
+        Column("duplicates", "重複", 10),
+        Column("to_import", "取り込み予定", 12),
+        Column("imported", "取り込み済み", 12),
+        Column("created_at", "登録日時", 18),
+        Column("committed_at", "取り込み日時", 18),
+        Column("error_message", "エラー", 40),
+    ),
+)
+LETTER_RUN_EXPORT = Export(
+    name="お詫び状の作成",
+    columns=(
+        Column("id", "ID", 8),
+        Column("status_label", "状態", 10),
+        Column("letter_date", "日付", 12),
+        Column("planned", "予定通数", 10),
+        Column("done", "作成済み", 10),
+        Column("created_at", "開始日時", 18),
+        Column("finished_at", "完了日時", 18),
+        Column("error_message", "エラー", 40),
+    ),
+)
+INQUIRY_EXPORT = Export(
+    name="問い合わせ",
+    columns=(
+        Column("id", "ID", 8),
+        Column("day", "受付日", 12),
+        Column("channel_label", "受付方法", 16),
+        Column("category_label", "区分", 24),
+        Column("answer", "回答内容", 60),
+        Column("follow_up", "要対応", 8),
+        Column("follow_up_done_at", "対応済み日時", 18),
+        Column("victim_id", "対象者ID", 10),
+        Column("created_at", "記録日時", 18),
+    ),
+    personal=True,
+)
+
+
+@list_get(
+    router,
+    "/victims/{reference}/imports",
+    item=ImportJobOut,
+    summary="対象者リストの取り込みの状況",
+    description="案件の対象者リストの取り込み（検証・取り込みの状態と件数）を新しい順に返します（案件の事業者のみ。"
+    "ほかの組織には空の一覧）。",
+)
+def import_list(request, reference: str, page: Query[ListParams]):
+    incident, _case = selectors.case_get(request.auth, reference)
+    return paginate(
+        request, selectors.import_jobs_for(request.auth, incident), page, _import_job, export=IMPORT_EXPORT
+    )
+
+
+@router.get(
+    "/victims/{reference}/imports/{import_id}",
+    response=ImportJobOut,
+    summary="対象者リストの取り込み",
+    description="取り込み1件の状態・件数・進み具合を返します（処理中の確認に使えます）。",
+)
+def import_detail(request, reference: str, import_id: int):
+    incident, _case = selectors.case_get(request.auth, reference)
+    return _import_job(selectors.import_job_get(request.auth, incident, import_id))
+
+
+@list_get(
+    router,
+    "/victims/{reference}/letter-runs",
+    item=LetterRunOut,
+    summary="お詫び状の作成の一覧",
+    description="お詫び状の作成（印刷用PDFと宛名リスト）を新しい順に返します（案件の事業者のみ。ほかの組織には空の一覧）。",
+)
+def letter_run_list(request, reference: str, page: Query[ListParams]):
+    incident, _case = selectors.case_get(request.auth, reference)
+    return paginate(
+        request,
+        selectors.letter_runs_for(request.auth, incident),
+        page,
+        _letter_run,
+        export=LETTER_RUN_EXPORT,
+    )
+
+
+@router.get(
+    "/victims/{reference}/letter-runs/{run_id}",
+    response=LetterRunOut,
+    summary="お詫び状の作成",
+    description="作成1件の状態・進み具合と印刷ファイルごとの通数・発送日を返します。ファイル本体は画面からダウンロードします。",
+)
+def letter_run_detail(request, reference: str, run_id: int):
+    incident, _case = selectors.case_get(request.auth, reference)
+    return _letter_run(selectors.letter_run_get(request.auth, incident, run_id), batches=True)
+
+
+@list_get(
+    router,
+    "/victims/{reference}/inquiries",
+    item=InquiryListOut,
+    summary="問い合わせの一覧",
+    description="コールセンター・本人向け照会ページの問い合わせを新しい順に返します（案件の事業者と、許可されたデスク）。",
+    personal=True,
+)
+def inquiry_list(request, reference: str, page: Query[ListParams]):
+    actor = request.auth
+    incident, case = selectors.case_get(actor, reference)
+    return paginate(
+        request, selectors.inquiries_for(actor, incident, case), page, _inquiry, export=INQUIRY_EXPORT
+    )

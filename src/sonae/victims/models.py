@@ -180,7 +180,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     validated_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("対象者リストの取り込み")
@@ -367,6 +367,7 @@ class LetterRun(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0)
@@ -446,6 +447,7 @@ class Inquiry(EncryptedModel):
         "core.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("問い合わせ")

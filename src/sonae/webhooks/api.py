@@ -9,6 +9,9 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
+from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.documents.tabular import Column
+
 from . import selectors, services
 from .events import EVENT_TYPES, EVENTS
 
@@ -77,6 +80,7 @@ class DeliveryOut(Schema):
     delivered_at: datetime | None
     is_test: bool
     created_at: datetime
+    updated_at: datetime
 
 
 class DeliveryDetailOut(DeliveryOut):
@@ -85,9 +89,9 @@ class DeliveryDetailOut(DeliveryOut):
 
 
 class DeliveryFilter(Schema):
-    status: Literal["pending", "retrying", "succeeded", "failed"] | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000_000)
+    status: Literal["pending", "retrying", "succeeded", "failed"] | None = Field(
+        None, description="状態で絞り込む"
+    )
 
 
 def _endpoint(endpoint) -> dict:
@@ -117,6 +121,7 @@ def _delivery(delivery, *, detail: bool = False) -> dict:
         "delivered_at": delivery.delivered_at,
         "is_test": delivery.is_test,
         "created_at": delivery.created_at,
+        "updated_at": delivery.updated_at,
     }
     if detail:
         data["body"] = delivery.body
@@ -143,14 +148,44 @@ def event_types(request):
     return [{"code": e.code, "label": e.label, "description": e.description} for e in EVENT_TYPES]
 
 
-@router.get(
+ENDPOINT_EXPORT = Export(
+    name="Webhookの送信先",
+    columns=(
+        Column("id", "ID", 8),
+        Column("name", "名前", 24),
+        Column("url", "URL", 50),
+        Column("event_types", "イベント", 40),
+        Column("is_active", "有効", 8),
+        Column("created_at", "登録日時", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+DELIVERY_EXPORT = Export(
+    name="Webhookの送信記録",
+    columns=(
+        Column("id", "送信ID", 38),
+        Column("event_id", "イベントID", 38),
+        Column("event_type", "イベント", 24),
+        Column("status", "状態", 12),
+        Column("attempts", "試行回数", 10),
+        Column("last_status_code", "最後の応答コード", 14),
+        Column("last_error", "最後のエラー", 40),
+        Column("delivered_at", "送信完了日時", 18),
+        Column("is_test", "テスト", 8),
+        Column("created_at", "作成日時", 18),
+    ),
+)
+
+
+@list_get(
+    router,
     "/webhooks/endpoints",
-    response=list[EndpointOut],
+    item=EndpointOut,
     summary="Webhookの送信先の一覧",
     description="組織のWebhook送信先を返します（組織の管理者権限が必要です）。",
 )
-def endpoint_list(request):
-    return [_endpoint(e) for e in selectors.endpoints_for(request.auth)]
+def endpoint_list(request, page: Query[ListParams]):
+    return paginate(request, selectors.endpoints_for(request.auth), page, _endpoint, export=ENDPOINT_EXPORT)
 
 
 @router.post(
@@ -231,18 +266,19 @@ def endpoint_test(request, endpoint_id: int):
     return Status(202, _delivery(delivery))
 
 
-@router.get(
+@list_get(
+    router,
     "/webhooks/endpoints/{endpoint_id}/deliveries",
-    response=list[DeliveryOut],
+    item=DeliveryOut,
     summary="送信記録の一覧",
     description="送信先ごとの送信記録を新しい順に返します。",
 )
-def endpoint_deliveries(request, endpoint_id: int, filters: Query[DeliveryFilter]):
+def endpoint_deliveries(request, endpoint_id: int, filters: Query[DeliveryFilter], page: Query[ListParams]):
     endpoint = selectors.endpoint_get(request.auth, endpoint_id)
     qs = selectors.deliveries_for(request.auth, endpoint)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return [_delivery(d) for d in qs[filters.offset : filters.offset + filters.limit]]
+    return paginate(request, qs, page, _delivery, export=DELIVERY_EXPORT)
 
 
 @router.get(

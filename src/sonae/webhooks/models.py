@@ -29,7 +29,7 @@ class WebhookEndpoint(EncryptedModel):
     is_active = models.BooleanField(_("有効"), default=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("Webhookの送信先")
@@ -79,6 +79,7 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(_("送信成功日時"), null=True, blank=True)
     is_test = models.BooleanField(_("テスト送信"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("Webhookの送信")

@@ -420,6 +420,7 @@ def delivery_attempt(delivery_id: int) -> Delivery | None:
                 "status",
                 "delivered_at",
                 "next_attempt_at",
+                "updated_at",
             ]
         )
     if delivery.status == DeliveryStatus.RETRYING:

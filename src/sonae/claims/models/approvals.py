@@ -72,6 +72,7 @@ class PriorApproval(models.Model):
     )
     decided_by_label = models.CharField(max_length=254, blank=True)
     decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:

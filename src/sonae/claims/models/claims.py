@@ -93,6 +93,7 @@ class Claim(models.Model):
     status_changed_at = models.DateTimeField(_("状態の変更日時"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
     decided_at = models.DateTimeField(_("認定日時"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     paid_at = models.DateTimeField(_("支払記録日時"), null=True, blank=True)
     history = HistoricalRecords()
 

@@ -62,7 +62,7 @@ class Expense(models.Model):
     )
     created_by_label = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:

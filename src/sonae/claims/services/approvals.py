@@ -177,6 +177,7 @@ def approval_transition(
                 "decided_by",
                 "decided_by_label",
                 "decided_at",
+                "updated_at",
             ]
         )
         audit_record(

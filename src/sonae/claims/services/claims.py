@@ -128,7 +128,7 @@ def claim_calculate(*, claim: Claim, adjustments: Adjustments | None = None) -> 
         claim.calculation = {"input": document, "output": output}
         claim.amount_expenses = sum(line.expense.amount for line in lines)
         claim.amount_calculated = output["total_payable"]
-        claim.save(update_fields=["calculation", "amount_expenses", "amount_calculated"])
+        claim.save(update_fields=["calculation", "amount_expenses", "amount_calculated", "updated_at"])
     return claim
 
 
@@ -318,7 +318,7 @@ def claim_transition(
             claim.expenses.update(claim=None)  # the expenses are free to claim again
         claim.status = to_status
         claim.status_changed_at = now
-        claim.save(update_fields=sorted(set(fields)))
+        claim.save(update_fields=sorted({*fields, "updated_at"}))
         _event(claim, actor, previous, to_status, reason, amount)
         audit_record(
             action=f"claims.claim_{to_status}",
@@ -425,7 +425,7 @@ def claim_pay(
         claim.amount_paid = amount
         claim.paid_at = now
         claim.status_changed_at = now
-        claim.save(update_fields=["status", "amount_paid", "paid_at", "status_changed_at"])
+        claim.save(update_fields=["status", "amount_paid", "paid_at", "status_changed_at", "updated_at"])
         _event(claim, actor, previous, ClaimStatus.PAID, reference, amount)
         audit_record(
             action="claims.claim_paid",

@@ -94,7 +94,7 @@ def assessment_transition(
         assessment.status = to_status
         assessment.status_changed_by = actor.user if actor is not None else None
         assessment.status_changed_at = timezone.now()
-        assessment.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+        assessment.save(update_fields=["status", "status_changed_by", "status_changed_at", "updated_at"])
         if to_status == AssessmentStatus.CONFIRMED:
             timeline_add(
                 assessment.incident,

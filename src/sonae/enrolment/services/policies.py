@@ -120,7 +120,7 @@ def policy_transition(
         locked.status = to
         locked.cancel_effective_at = effective_at
         locked.cancel_reason = reason
-        locked.save(update_fields=["status", "cancel_effective_at", "cancel_reason"])
+        locked.save(update_fields=["status", "cancel_effective_at", "cancel_reason", "updated_at"])
         audit_record(
             action="policy.cancelled",
             actor=user_of(actor),

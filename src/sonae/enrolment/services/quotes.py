@@ -164,7 +164,7 @@ def quote_transition(
         before = locked.status
         locked.status = to
         locked.decided_at = now_or(at)
-        locked.save(update_fields=["status", "decided_at"])
+        locked.save(update_fields=["status", "decided_at", "updated_at"])
         audit_record(
             action=f"quote.{to}",
             actor=user_of(actor),

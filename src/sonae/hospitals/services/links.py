@@ -171,7 +171,7 @@ def consent_update(*, actor: Actor, link: ContractorLink, **sections: bool) -> C
         if after == before:
             return link
         link.sharing_changed_at = timezone.now()
-        link.save(update_fields=[*SHARING_FIELDS.values(), "sharing_changed_at"])
+        link.save(update_fields=[*SHARING_FIELDS.values(), "sharing_changed_at", "updated_at"])
         audit_record(
             action="hospitals.consent_changed",
             target=link,
@@ -286,7 +286,7 @@ def invitation_accept(*, actor: Actor, token: str) -> ContractorLink:
             )
         elif link.status == LinkStatus.PENDING:
             link.status, link.responded_by, link.responded_at = LinkStatus.ACCEPTED, actor.user, now
-            link.save(update_fields=["status", "responded_by", "responded_at"])
+            link.save(update_fields=["status", "responded_by", "responded_at", "updated_at"])
         invitation.status = InvitationStatus.ACCEPTED
         invitation.accepted_by, invitation.accepted_at, invitation.link = actor.user, now, link
         invitation.save(update_fields=["status", "accepted_by", "accepted_at", "link"])

@@ -120,7 +120,7 @@ class Incident(EncryptedModel):
     )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Caller details stay out of the history table: one encrypted copy of personal data is enough.
     history = HistoricalRecords(excluded_fields=["caller_name", "caller_phone"])
 

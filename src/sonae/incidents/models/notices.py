@@ -44,6 +44,7 @@ class HospitalNotice(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -69,7 +69,7 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     # The due date a reminder was last sent for: a changed due date gets its own reminder, a rerun none.
     reminded_for = models.DateField(null=True, blank=True, editable=False)
@@ -130,6 +130,7 @@ class TimelineEvent(models.Model):
     )
     text = models.TextField(_("内容"))
     data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("タイムライン")
@@ -163,6 +164,7 @@ class Evidence(models.Model):
         "core.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("証拠")

@@ -111,7 +111,7 @@ def hospital_notice_update(
             raise IllegalTransition("送信済みの通知は変更できません。")
         notice.subject = subject
         notice.letter_text = letter_text + "\n"
-        notice.save(update_fields=["subject", "letter_text"])
+        notice.save(update_fields=["subject", "letter_text", "updated_at"])
         audit_record(action="incident.notice_updated", target=notice, **audit_actor(actor))
     return notice
 
@@ -138,7 +138,7 @@ def hospital_notice_send(*, actor: Actor, notice: HospitalNotice) -> HospitalNot
             raise IllegalTransition("この通知は送信済みです。")
         notice.sent_at = timezone.now()
         notice.sent_by = actor.user
-        notice.save(update_fields=["sent_at", "sent_by"])
+        notice.save(update_fields=["sent_at", "sent_by", "updated_at"])
         incident = notice.incident
         timeline_add(
             incident,
@@ -194,7 +194,7 @@ def hospital_notice_acknowledge(*, actor: Actor, notice: HospitalNotice) -> Hosp
             raise IllegalTransition("この通知は受領確認済みです。")
         notice.acknowledged_at = timezone.now()
         notice.acknowledged_by = actor.user
-        notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        notice.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
         incident = notice.incident
         timeline_add(
             incident,

@@ -25,6 +25,7 @@ from sonae.core.actors import Actor
 from sonae.core.audit import audit_personal_data_access, audit_record
 from sonae.core.errors import IllegalTransition, InvalidInput
 from sonae.core.keyring import get_keyring
+from sonae.documents.tabular import cell_text
 from sonae.jp.formatting import format_phone, format_yen
 from sonae.jp.wareki import format_date_ja
 from sonae.victims import codes
@@ -138,7 +139,7 @@ def letter_run_transition(run: LetterRun, to_status: str) -> None:
             f"お詫び状の作成は「{LetterRunStatus(run.status).label}」から「{LetterRunStatus(to_status).label}」にできません。"
         )
     run.status = to_status
-    run.save(update_fields=["status"])
+    run.save(update_fields=["status", "updated_at"])
 
 
 def letter_run_start(*, actor: Actor, incident, letter_date: date, batch_size: int = 1000) -> LetterRun:
@@ -205,7 +206,7 @@ def letter_run_execute(run_id: int, *, max_batches: int | None = None) -> Letter
     letter_run_transition(run, LetterRunStatus.RUNNING)
     if run.started_at is None:
         run.started_at = timezone.now()
-        run.save(update_fields=["started_at"])
+        run.save(update_fields=["started_at", "updated_at"])
     started = time.perf_counter()
     try:
         for batch in run.batches.filter(rendered=False).order_by("number"):
@@ -221,7 +222,7 @@ def letter_run_execute(run_id: int, *, max_batches: int | None = None) -> Letter
     except Exception as exc:
         logger.exception("letter run %s failed", run_id)
         LetterRun.objects.filter(pk=run.pk).update(
-            status=LetterRunStatus.FAILED, error_message=str(exc)[:2000]
+            status=LetterRunStatus.FAILED, error_message=str(exc)[:2000], updated_at=timezone.now()
         )
         run.status = LetterRunStatus.FAILED
         raise
@@ -230,7 +231,7 @@ def letter_run_execute(run_id: int, *, max_batches: int | None = None) -> Letter
     if max_batches is None or not _eligible(run.incident).exists():
         run.status = LetterRunStatus.DONE
         run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at", "seconds"])
+    run.save(update_fields=["status", "finished_at", "seconds", "updated_at"])
     return run
 
 
@@ -309,7 +310,9 @@ def _render_batch(run: LetterRun, batch: LetterBatch, people: list | None = None
         render.document_json(letters, sender=run.sender, date_text=format_date_ja(run.letter_date))
     )
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(render.mailing_rows(letters, batch=batch.number))
+    rows = render.mailing_rows(letters, batch=batch.number)
+    # Names and addresses come from an uploaded list: neutralise anything a spreadsheet would run as a formula.
+    csv.writer(buffer, lineterminator="\r\n").writerows([[cell_text(cell) for cell in row] for row in rows])
     mailing = ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
     base = f"victims/letters/{run.pk}/{batch.number:04d}"
     for old in (batch.pdf_file, batch.csv_file):

@@ -228,7 +228,7 @@ def inquiry_record(
 def inquiry_follow_up_done(*, actor: Actor, inquiry: Inquiry) -> Inquiry:
     with transaction.atomic():
         inquiry.follow_up_done_at = timezone.now()
-        inquiry.save(update_fields=["follow_up_done_at"])
+        inquiry.save(update_fields=["follow_up_done_at", "updated_at"])
         audit_record(
             action="victims.inquiry_follow_up_done", target=inquiry, **audit_actor(actor, inquiry.incident)
         )
