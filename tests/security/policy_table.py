@@ -236,6 +236,28 @@ PAGES: dict[str, object] = {
 
 # API operation id → access
 API: dict[str, object] = {
+    # API completeness (issue 9 point 1): work on a case, duties, victims import status / letter runs / inquiries.
+    "sonae_incidents_api_work_task_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_work_evidence_list": Access({"provider", "desk"}, STAFF),
+    "sonae_incidents_api_work_evidence_detail": NO_FIXTURE,  # the demo has no evidence (own tests check scoping)
+    "sonae_duties_api_case_duties_version": Access({"provider", "desk"}, VIEWER),
+    "sonae_duties_api_case_duty_items": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    # Import status and letter runs: the case's provider; the other kinds that see the case get an empty list.
+    "sonae_victims_api_import_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_victims_api_import_detail": Access({"provider"}, VIEWER),
+    "sonae_victims_api_letter_run_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_victims_api_letter_run_detail": Access({"provider"}, VIEWER),
+    # Inquiries hold personal data: the provider and the desk it granted access (granted in the world).
+    "sonae_victims_api_inquiry_list": Access({"provider", "desk"}, STAFF),
+    "sonae_incidents_api_work_task_create": WRITE,  # POST /api/v1/incidents/{reference}/tasks
+    "sonae_incidents_api_work_task_update": WRITE,  # PATCH /api/v1/incidents/{reference}/tasks/{task_id}
+    "sonae_incidents_api_work_note_add": WRITE,  # POST /api/v1/incidents/{reference}/timeline/notes
+    "sonae_incidents_api_work_call_add": WRITE,  # POST /api/v1/incidents/{reference}/timeline/calls
+    "sonae_incidents_api_work_incident_transition": WRITE,  # POST /api/v1/incidents/{reference}/transition
+    "sonae_incidents_api_work_evidence_upload": WRITE,  # POST /api/v1/incidents/{reference}/evidence
+    "sonae_duties_api_duty_done": WRITE,  # POST /api/v1/incidents/{reference}/duties/items/{kind}/done
+    "sonae_duties_api_duty_undone": WRITE,  # POST /api/v1/incidents/{reference}/duties/items/{kind}/undone
+    "sonae_duties_api_case_duties_confirm": WRITE,  # POST /api/v1/incidents/{reference}/duties/confirm
     "sonae_api_core_me": Access(ALL, VIEWER),
     "sonae_enrolment_api_windows": Access(ALL, VIEWER),
     "sonae_enrolment_api_quote_list": Access(ALL, VIEWER),

@@ -233,6 +233,10 @@ _API_PARAM = {
     "link_id": "link",
     "notice_id": "notice",
     "endpoint_id": "webhook",
+    "task_id": "task",
+    "evidence_id": "evidence",
+    "import_id": "victim_import",
+    "run_id": "letter_run",
 }
 
 
@@ -243,6 +247,8 @@ def api_path(path: str, side: Side) -> str | None:
     def value(param: str):
         if param == "reference":
             return getattr(side.ids["incident"], "reference", None)
+        if param == "version":  # duty assessment versions: the first exists on every assessed case
+            return 1
         if param == "number":
             return getattr(side.ids["claim"], "number", None)
         if param == "delivery_id":
