@@ -7,6 +7,7 @@ gets 403 or 404. Objects of another organisation are always 403/404 — and 404 
 use the route at all. ``POST_ONLY`` / ``WRITE`` routes are not GET-checked; a representative set of them is
 checked with foreign ids. ``NO_FIXTURE``: the fixture world has no object to fill the URL with (listed in the
 report; declared so the route is not silently new). ``NOBODY``: no GET succeeds with the world's ids.
+``PUBLIC``: reachable without login by a case's token (checked separately).
 
 Seeded from the behaviour of the code on 2026-11-28 and reviewed against DESIGN §1 (who sees what).
 """
@@ -29,49 +30,54 @@ POST_ONLY = "post-only"  # a page that answers GET with 405
 WRITE = "write"  # an API operation other than GET
 NO_FIXTURE = "no-fixture"
 NOBODY = Access(frozenset())
-# The rights and victims apps landed while the matrix was written: declared, not yet checked (their own tests
-# cover their 404/403 scoping; turning these into Access entries is open work on issue 9).
-MOVING = "moving"
+# A page served without login to whoever holds a case's token (the public inquiry page): checked by
+# ``test_public_pages`` — the token's own case answers, another case's token and person show nothing of it.
+PUBLIC = "public"
+# Victims statistics (no personal data): DESIGN §1, victims.stats.
+CASE_STATS = frozenset({"provider", "desk", "agency", "insurer"})
 
 # URL name → access
 PAGES: dict[str, object] = {
-    "rights:action": MOVING,
-    "rights:case": MOVING,
-    "rights:detail": MOVING,
-    "rights:disclosure": MOVING,
-    "rights:hospital_detail": MOVING,
+    # Rights requests: the business that received them (its own cases) and the desk; the hospital its forwarded ones.
+    "rights:case": Access({"provider", "desk"}, VIEWER),
+    "rights:new": Access({"provider", "desk"}, STAFF),
+    "rights:detail": Access({"provider", "desk"}, VIEWER),
+    "rights:letter": Access({"provider", "desk"}, VIEWER),
+    "rights:disclosure": POST_ONLY,
+    "rights:action": POST_ONLY,
+    "rights:hospital_list": Access({"hospital"}, VIEWER),
+    "rights:hospital_detail": Access({"hospital"}, VIEWER),
     "rights:hospital_action": POST_ONLY,
-    "rights:hospital_list": MOVING,
-    "rights:letter": MOVING,
-    "rights:new": MOVING,
-    "rights:report": MOVING,
-    "victims:apply": MOVING,
-    "victims:case": MOVING,
-    "victims:gifts": MOVING,
-    "victims:gifts_plan": MOVING,
-    "victims:gifts_returns": MOVING,
-    "victims:gifts_shipped": MOVING,
-    "victims:import_cancel": MOVING,
-    "victims:import_confirm": MOVING,
-    "victims:import_detail": MOVING,
-    "victims:import_map": MOVING,
-    "victims:import_new": MOVING,
-    "victims:import_progress": MOVING,
-    "victims:imports": MOVING,
-    "victims:index": MOVING,
-    "victims:inquiries": MOVING,
-    "victims:inquiry_done": MOVING,
-    "victims:letter_download": MOVING,
-    "victims:letter_preview": MOVING,
-    "victims:letter_run": MOVING,
-    "victims:letter_run_new": MOVING,
-    "victims:letter_run_progress": MOVING,
-    "victims:letter_sent": MOVING,
-    "victims:letters": MOVING,
-    "victims:lookup": MOVING,
-    "victims:public_inquiry": MOVING,
-    "victims:public_rights_request": MOVING,
-    "victims:settings": MOVING,
+    "rights:report": Access({"provider", "desk", "agency"}, VIEWER),
+    # Victims: aggregates for provider, desk, agency, insurer; the list's pages for its provider; personal data
+    # (the look-up) for the provider's staff and the desk's staff while the provider grants it (the world does).
+    "victims:index": Access(CASE_STATS, VIEWER),
+    "victims:case": Access(CASE_STATS, VIEWER),
+    "victims:gifts": Access(CASE_STATS, VIEWER),
+    "victims:inquiries": Access(CASE_STATS, VIEWER),
+    "victims:settings": Access({"provider"}, VIEWER),
+    "victims:apply": Access({"provider"}, VIEWER),
+    "victims:imports": Access({"provider"}, VIEWER),
+    "victims:import_detail": Access({"provider"}, VIEWER),
+    "victims:import_progress": Access({"provider"}, VIEWER),
+    "victims:letters": Access({"provider"}, VIEWER),
+    "victims:letter_preview": Access({"provider"}, STAFF),
+    "victims:letter_run": Access({"provider"}, VIEWER),
+    "victims:letter_run_progress": Access({"provider"}, VIEWER),
+    "victims:lookup": Access({"provider", "desk"}, STAFF),
+    "victims:import_new": POST_ONLY,
+    "victims:import_map": POST_ONLY,
+    "victims:import_confirm": POST_ONLY,
+    "victims:import_cancel": POST_ONLY,
+    "victims:letter_run_new": POST_ONLY,
+    "victims:letter_download": POST_ONLY,
+    "victims:letter_sent": POST_ONLY,
+    "victims:gifts_plan": POST_ONLY,
+    "victims:gifts_shipped": POST_ONLY,
+    "victims:gifts_returns": POST_ONLY,
+    "victims:inquiry_done": POST_ONLY,
+    "victims:public_inquiry": PUBLIC,
+    "victims:public_rights_request": PUBLIC,
     "enrolment:index": Access({"provider", "agency", "foundation"}, VIEWER),
     "enrolment:quotes": Access({"provider", "agency"}, VIEWER),
     "enrolment:quote_new": Access({"provider", "agency"}, STAFF),
@@ -289,14 +295,14 @@ API: dict[str, object] = {
     "sonae_hospitals_api_notice_list": Access({"hospital"}, VIEWER),
     "sonae_hospitals_api_notice_detail": Access({"hospital"}, VIEWER),
     "sonae_hospitals_api_link_list": Access({"provider"}, VIEWER),
-    "sonae_rights_api_request_list": MOVING,
-    "sonae_rights_api_request_detail": MOVING,
-    "sonae_rights_api_forwarded_list": MOVING,
-    "sonae_rights_api_year_report": MOVING,
-    "sonae_victims_api_statistics": MOVING,
-    "sonae_victims_api_condolence": MOVING,
-    "sonae_victims_api_lookup": MOVING,
-    "sonae_victims_api_inquiry_add": MOVING,
+    "sonae_rights_api_request_list": Access({"provider", "desk"}, VIEWER),
+    "sonae_rights_api_request_detail": Access({"provider", "desk"}, VIEWER),
+    "sonae_rights_api_forwarded_list": Access(ALL, VIEWER),  # the hospital's forwarded ones, empty for others
+    "sonae_rights_api_year_report": Access({"provider", "desk", "agency"}, VIEWER),
+    "sonae_victims_api_statistics": Access(CASE_STATS, VIEWER),
+    "sonae_victims_api_condolence": Access(CASE_STATS, VIEWER),
+    "sonae_victims_api_lookup": WRITE,  # POST /api/v1/victims/{reference}/lookup (a query with a reason)
+    "sonae_victims_api_inquiry_add": WRITE,  # POST /api/v1/victims/{reference}/inquiries
     "sonae_webhooks_api_event_types": Access(ALL, VIEWER),
     "sonae_webhooks_api_endpoint_list": Access(ALL, ADMIN),
     "sonae_webhooks_api_endpoint_detail": Access({"provider"}, ADMIN),

@@ -1,12 +1,14 @@
 """Tenant-isolation matrix: every page and API route × every organisation kind × role against ``policy_table``.
 
-One test walks the whole matrix on one fixture world (built once: the demo data set plus a second provider's
-objects) and reports every disagreement at once; cheap tests make sure no route is missing from the table.
+One test walks the whole matrix on one fixture world (built once per module: the demo data set plus a second
+provider's objects) and reports every disagreement at once; cheap tests make sure no route is missing from the
+table.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -19,6 +21,21 @@ ROLE_RANK = {table.VIEWER: 0, table.STAFF: 1, table.ADMIN: 2}
 HEAVY_MARKERS = ("pdf", "xlsx", "export", "certificate")
 # Kinds whose users see only their own organisation's objects: the foreign ids are checked for these.
 SCOPED_KINDS = ("provider", "hospital")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One fixture world for the module's tests (building it takes seconds): created in a transaction that is
+    rolled back after the last test; each test runs in a savepoint inside it, as usual.
+
+    This is what ``django.test.TestCase`` does for ``setUpTestData``: its class-wide atomic block is marked as the
+    test case's, so the services' ``atomic(durable=True)`` blocks may nest inside it."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True
+        with block:
+            yield build_full_world()
+            transaction.set_rollback(True)
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -84,10 +101,9 @@ def _roles_to_check(name: str, rule, kind: str):
 
 
 @pytest.mark.django_db
-def test_isolation_matrix():
+def test_isolation_matrix(world):
     """Each kind × role GETs each page / API route with the home provider's ids: allowed exactly as declared;
     with the foreign provider's ids: never allowed, and 404 when the route is allowed at all."""
-    world = build_full_world()
     failures: list[str] = []
     pages = [(n, list(p.pattern.converters), table.PAGES.get(n)) for n, _, p in page_routes()]
     gets = [(path, op, table.API.get(op)) for m, path, op in api_operations() if m == "get"]
@@ -112,11 +128,23 @@ def test_isolation_matrix():
                         f"{name} {kind}/{role}: got {response.status_code}, expected allowed={expected}"
                     )
                 foreign = page_kwargs(name, keywords, world.foreign) if kind in SCOPED_KINDS else None
+                wanted = {404} if expected else {403, 404}
                 if foreign and foreign != kwargs:
                     response = client.get(reverse(name, kwargs=foreign))
-                    wanted = {404} if expected else {403, 404}
                     if response.status_code not in wanted:
                         failures.append(f"{name} {kind}/{role} FOREIGN: got {response.status_code}")
+                # Another provider's object under one's own case: /<own reference>/<foreign id>/.
+                mixed = (
+                    {**foreign, "reference": kwargs["reference"]}
+                    if foreign and "reference" in foreign
+                    else None
+                )
+                if mixed and mixed not in (kwargs, foreign):
+                    response = client.get(reverse(name, kwargs=mixed))
+                    if response.status_code not in wanted:
+                        failures.append(
+                            f"{name} {kind}/{role} FOREIGN IN OWN CASE: got {response.status_code}"
+                        )
             for path, op, rule in gets:
                 if not isinstance(rule, table.Access):
                     continue
@@ -131,11 +159,80 @@ def test_isolation_matrix():
                         f"{op} {kind}/{role}: got {response.status_code}, expected allowed={expected}"
                     )
                 foreign = api_path(path, world.foreign) if kind in SCOPED_KINDS else None
+                wanted = {404} if expected else {403, 404}
                 if foreign and foreign != url:
                     response = client.get(foreign)
-                    wanted = {404} if expected else {403, 404}
                     if response.status_code not in wanted:
                         failures.append(f"{op} {kind}/{role} FOREIGN: got {response.status_code}")
+                mixed = api_path(path, world.foreign, case_side=world.home) if foreign else None
+                if mixed and mixed not in (url, foreign):
+                    response = client.get(mixed)
+                    if response.status_code not in wanted:
+                        failures.append(f"{op} {kind}/{role} FOREIGN IN OWN CASE: got {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def _rights_token(response) -> str | None:
+    import re
+
+    found = re.search(r'name="rights_token" value="([^"]+)"', response.content.decode())
+    return found.group(1) if found else None
+
+
+@pytest.mark.django_db
+def test_public_pages(world, monkeypatch):
+    """``PUBLIC`` pages, without login: a case's token shows that case only; the other case's person is not found
+    through it, the other case's signed request token is refused, and an unknown or closed token is 404."""
+    from sonae.rights.models import RightsRequest
+    from sonae.victims.models import VictimCase
+    from sonae.victims.services import lookup
+
+    monkeypatch.setattr(lookup, "SELF_SERVICE_FLOOR_SECONDS", 0)  # the anti-timing floor, not under test here
+    declared = sorted(name for name, rule in table.PAGES.items() if rule == table.PUBLIC)
+    assert declared == ["victims:public_inquiry", "victims:public_rights_request"]
+    found = "今回の事案の対象です"
+    failures: list[str] = []
+
+    def url(name: str, side) -> str:
+        return reverse(name, kwargs=page_kwargs(name, ["token"], side))
+
+    tokens = {}
+    for side, other in ((world.home, world.foreign), (world.foreign, world.home)):
+        page = url("victims:public_inquiry", side)
+        response = Client().get(page)
+        text = response.content.decode()
+        if response.status_code != 200 or side.provider.name not in text or other.provider.name in text:
+            failures.append(f"{page}: {response.status_code}, not only {side.provider.code}'s page")
+        own = Client().post(page, {"code": side.ids["person_code"], "birth": side.ids["person_birth"]})
+        tokens[side.provider.code] = _rights_token(own)
+        if found not in own.content.decode() or tokens[side.provider.code] is None:
+            failures.append(f"{page}: its own person is not found (the check below would prove nothing)")
+        response = Client().post(page, {"code": other.ids["person_code"], "birth": other.ids["person_birth"]})
+        text = response.content.decode()
+        if response.status_code != 200 or found in text or _rights_token(response):
+            failures.append(f"{page}: {other.provider.code}'s person answered ({response.status_code})")
+    home, foreign = world.home, world.foreign
+    # A request token signed for the other case is refused, and nothing is recorded; the own one is accepted.
+    before = RightsRequest.objects.count()
+    target = url("victims:public_rights_request", home)
+    data = {"kind": "disclosure", "asked": "開示してほしい。"}
+    response = Client().post(target, {**data, "rights_token": tokens[foreign.provider.code]})
+    if response.status_code != 404 or RightsRequest.objects.count() != before:
+        failures.append(f"{target} with {foreign.provider.code}'s token: {response.status_code}")
+    response = Client().post(target, {**data, "rights_token": tokens[home.provider.code]})
+    if response.status_code != 200 or RightsRequest.objects.count() != before + 1:
+        failures.append(f"{target} with its own token: {response.status_code}")
+    # An unknown token, or the token of a case whose page is closed, is 404.
+    closed = home.ids["victim_case"]
+    VictimCase.objects.filter(pk=closed.pk).update(self_service=False)
+    for name in declared:
+        for token in ("no-such-token", closed.self_service_token):
+            page = reverse(name, kwargs={"token": token})
+            response = Client().get(page) if name.endswith("inquiry") else Client().post(page, data)
+            if response.status_code != 404:
+                failures.append(f"{page}: {response.status_code}, expected 404")
+    if Client().get(url("victims:public_inquiry", foreign)).status_code != 200:
+        failures.append("closing one case's page closed the other's")
     assert failures == [], "\n".join(failures)
 
 
@@ -150,20 +247,39 @@ FOREIGN_WRITES = [
     ("delete", "/api/v1/webhooks/endpoints/{endpoint_id}", None),
     ("post", "/api/v1/webhooks/endpoints/{endpoint_id}/secret", None),
     ("post", "/api/v1/webhooks/endpoints/{endpoint_id}/test", None),
+    (
+        "post",
+        "/api/v1/incidents/{reference}/rights-requests",
+        {"kind": "disclosure", "channel": "call", "received_on": "2026-03-02", "asked": "開示してほしい。"},
+    ),
+    ("post", "/api/v1/incidents/{reference}/rights-requests/{pk}/verify", {"method": "運転免許証"}),
+    ("post", "/api/v1/incidents/{reference}/rights-requests/{pk}/decide", {"decision": "comply"}),
+    (
+        "post",
+        "/api/v1/incidents/{reference}/rights-requests/{pk}/reply",
+        {"replied_on": "2026-03-05", "method": "post"},
+    ),
+    ("post", "/api/v1/rights/forwarded/{pk}/decide", {"decision": "comply"}),
+    ("post", "/api/v1/rights/forwarded/{pk}/reply", {"replied_on": "2026-03-05", "method": "post"}),
+    (
+        "post",
+        "/api/v1/victims/{reference}/lookup",
+        {"mode": "code", "code": "SN-0000-0000-0000", "reason": "照会"},
+    ),
+    ("post", "/api/v1/victims/{reference}/inquiries", {"category": "letter", "answer": "再送を受け付けた。"}),
 ]
 
 
 @pytest.mark.django_db
-def test_provider_token_gets_404_on_every_route_with_another_providers_ids():
+def test_provider_token_gets_404_on_every_route_with_another_providers_ids(world):
     """The acceptance check of issue 9: provider A's API token, every GET route and a set of writes with B's ids."""
-    world = build_full_world()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {world.home.ids['api_secret']}")
     failures = []
     for method, path, op in api_operations():
         if "{" not in path or method != "get":
             continue
         url = api_path(path, world.foreign)
-        if url is None:
+        if url is None or url == api_path(path, world.home):  # no object of B in the path (a year)
             continue
         response = client.get(url)
         rule = table.API[op]

@@ -2,7 +2,12 @@
 
 ``home`` objects belong to the provider ``sakura-lab`` (and the hospital ``minato-hospital``); ``foreign``
 objects belong to another provider ``aoba-transport`` (and the hospital ``kawase-hospital``). Every URL keyword
-of every page / API route is filled from these objects by :func:`page_kwargs` / :func:`api_path_params`.
+of every page / API route is filled from these objects by :func:`page_kwargs` / :func:`api_path`.
+
+Each side's case (``incident``: ``INC-DEMO-0001`` / ``INC-DEMO-0002``, both on data entrusted by the side's
+hospital) has a committed victims list, a letter run, an inquiry, the desk's access granted and the public
+inquiry page open; a rights request on it is forwarded to the side's hospital, and a second case of the
+provider on its own data (``rights_request.incident``) has a request the provider answers itself.
 """
 
 from __future__ import annotations
@@ -179,6 +184,11 @@ _PK_OBJECT = {
     "webhooks:": "webhook",
     "core:api_token_": "api_token",
     "core:notification_": "notification",
+    "rights:hospital_": "forwarded",
+    "rights:": "rights_request",
+    "victims:import_": "victim_import",
+    "victims:letter_": "letter_run",
+    "victims:inquiry_": "inquiry",
 }
 _FIXED = {
     "section": "contacts",
@@ -199,7 +209,11 @@ def page_kwargs(name: str, keywords: list[str], side: Side) -> dict | None:
             obj = ids.get(key) if key else None
             value = getattr(obj, "pk", None)
         elif kw == "reference":
-            value = getattr(ids["incident"], "reference", None)
+            # The rights pages of a case are checked on the own-data case, where the provider answers itself.
+            case = (
+                getattr(ids.get("rights_request"), "incident", None) if name.startswith("rights:") else None
+            )
+            value = getattr(case or ids["incident"], "reference", None)
         elif kw == "number":
             if name.startswith("claims:"):
                 value = getattr(ids["claim"], "number", None)
@@ -214,7 +228,12 @@ def page_kwargs(name: str, keywords: list[str], side: Side) -> dict | None:
         elif kw == "hospital":
             value = side.hospital.pk
         elif kw == "token":
-            value = "no-such-invitation-token"
+            if name.startswith("victims:public_"):
+                value = getattr(ids.get("victim_case"), "self_service_token", None)
+            else:
+                value = "no-such-invitation-token"
+        elif kw == "fmt":
+            value = "pdf"
         elif kw == "delivery_id":
             value = getattr(ids.get("delivery"), "delivery_id", None)
         if value is None:
@@ -240,13 +259,23 @@ _API_PARAM = {
 }
 
 
-def api_path(path: str, side: Side) -> str | None:
-    """``path`` with its ``{param}``s filled from ``side``'s objects; ``None`` when the world lacks one."""
+def api_path(path: str, side: Side, case_side: Side | None = None) -> str | None:
+    """``path`` with its ``{param}``s filled from ``side``'s objects (the case's ``{reference}`` from
+    ``case_side``'s when given); ``None`` when the world lacks one."""
     import re
+
+    rights_case = "/rights-requests" in path
 
     def value(param: str):
         if param == "reference":
-            return getattr(side.ids["incident"], "reference", None)
+            ids = (case_side or side).ids
+            incident = getattr(ids.get("rights_request"), "incident", None) if rights_case else None
+            return getattr(incident or ids["incident"], "reference", None)
+        if param == "pk":
+            key = "rights_request" if rights_case else "forwarded" if "/rights/forwarded/" in path else "?"
+            return getattr(side.ids.get(key), "pk", None)
+        if param == "year":
+            return side.ids["incident"].programme_year.code
         if param == "version":  # duty assessment versions: the first exists on every assessed case
             return 1
         if param == "number":
@@ -267,6 +296,135 @@ def api_path(path: str, side: Side) -> str | None:
 
     filled = re.sub(r"\{(\w+)\}", fill, path)
     return None if missing else filled
+
+
+# The list of a side's case when the demo gives it none (the demo imports 200 made-up persons on the home case).
+LIST_HEADER = "氏名,フリガナ,生年月日,郵便番号,住所,患者ID,漏えい項目"
+LIST_ROWS = {
+    "sakura-lab": "桜井 葉子,サクライ ヨウコ,1971-04-05,1000001,東京都千代田区千代田1-1,PM001,氏名;検査結果",
+    "aoba-transport": "青葉 次郎,アオバ ジロウ,1965-07-14,9800811,宮城県仙台市青葉区一番町1-1,PM002,氏名;病歴",
+}
+
+
+def _provider_admin(side: Side):
+    from sonae.core.actors import Actor
+
+    membership = (
+        Membership.objects.filter(organisation=side.provider, role=Role.ADMIN)
+        .select_related("organisation", "user")
+        .order_by("pk")
+        .first()
+    )
+    return Actor.from_membership(membership)
+
+
+def _add_victims(side: Side) -> None:
+    """A committed list, a letter run with its batches, an inquiry, the desk's access and the public page."""
+    import datetime
+    import tempfile
+    from pathlib import Path
+
+    from sonae.core.keyring import get_keyring
+    from sonae.victims import codes
+    from sonae.victims.models import ImportJob, ImportStatus, Inquiry, InquiryCategory, LetterRun
+    from sonae.victims.services import case as case_services
+    from sonae.victims.services import imports, letters, lookup
+    from sonae.victims.services.scope import committed_victims
+
+    actor, incident = _provider_admin(side), side.ids["incident"]
+    committed = ImportJob.objects.filter(incident=incident, status=ImportStatus.COMMITTED)
+    if not committed.exists():  # the demo imports the home list; the foreign case gets one person
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "list.csv"
+            path.write_text(f"{LIST_HEADER}\n{LIST_ROWS[side.provider.code]}\n", encoding="utf-8")
+            job = imports.import_job_create(actor=actor, incident=incident, name="list.csv", path=str(path))
+            source = imports.job_source(job, str(path))
+            job = imports.import_validate(job=job, source=source, workers=0)
+            imports.import_commit(actor=actor, job=job, source=imports.job_source(job, str(path)), workers=0)
+    assert committed.exists(), f"no committed list on {incident.reference}"
+    if not LetterRun.objects.filter(incident=incident).exists():
+        run = letters.letter_run_start(actor=actor, incident=incident, letter_date=datetime.date(2026, 3, 1))
+        letters.letter_run_execute(run.pk)
+    if not Inquiry.objects.filter(incident=incident).exists():
+        lookup.inquiry_record(
+            actor=actor,
+            incident=incident,
+            victim=committed_victims(incident).order_by("pk").first(),
+            category=InquiryCategory.LETTER,
+            answer="お詫び状の再送を受け付けた。",
+        )
+    case_services.desk_access_set(actor=actor, incident=incident, granted=True)
+    case = case_services.self_service_set(actor=actor, incident=incident, enabled=True)
+    # A person who got a letter: what they type on the public page (the code on the letter, the birth date).
+    person = (
+        committed_victims(incident)
+        .filter(letter_sequence__isnull=False, excluded=False)
+        .order_by("pk")
+        .first()
+    )
+    side.ids.update(
+        victim_case=case,
+        victim_import=committed.order_by("pk").first(),
+        letter_run=LetterRun.objects.filter(incident=incident).order_by("pk").first(),
+        inquiry=Inquiry.objects.filter(incident=incident).order_by("pk").first(),
+        person_code=codes.inquiry_code(get_keyring(), incident.pk, person.letter_sequence),
+        person_birth=person.record["birth"],
+    )
+
+
+def _add_rights(side: Side) -> None:
+    """A request on the (entrusted) case forwarded to the side's hospital, and a second case of the provider on its
+    own data with a request it answers itself."""
+    import datetime
+
+    from sonae.incidents.services import incident_report
+    from sonae.rights.models import RightsRequest
+    from sonae.rights.services import rights_request_receive
+
+    actor, incident = _provider_admin(side), side.ids["incident"]
+    assert incident.entrusting_hospital_id == side.hospital.pk, incident.reference
+    received_on = datetime.date(2026, 3, 2)
+    forwarded = (
+        RightsRequest.objects.filter(incident=incident, forwarded_to=side.hospital).order_by("pk").first()
+    )
+    if forwarded is None:  # the demo forwards one on the home case
+        forwarded = rights_request_receive(
+            actor=actor,
+            incident=incident,
+            kind="suspension",
+            channel="call",
+            received_on=received_on,
+            asked="自分のデータの利用を停止してほしい。",
+            requester_name="青葉 次郎",
+        )
+    own = incident_report(
+        actor=actor,
+        channel="web",
+        provider=side.provider,
+        symptoms=["lost_or_stolen"],
+        title="顧客名簿の入ったUSBメモリを紛失",
+        data_items=["name"],
+        persons_estimate=10,
+        data_owner="own",
+    )
+    request = rights_request_receive(
+        actor=actor,
+        incident=own,
+        kind="disclosure",
+        channel="letter",
+        received_on=received_on,
+        asked="保有している私の個人データを開示してほしい。",
+        requester_name="山田 一郎",
+    )
+    assert forwarded.forwarded_to_id == side.hospital.pk and request.forwarded_to_id is None
+    side.ids.update(forwarded=forwarded, rights_request=request)
+
+
+def add_rights_and_victims(world: World) -> None:
+    """What the rights and victims routes need, on both sides (see the module's docstring)."""
+    for side in (world.home, world.foreign):
+        _add_victims(side)
+        _add_rights(side)
 
 
 def add_tokens_and_webhooks(world: World) -> None:
@@ -290,8 +448,9 @@ def add_tokens_and_webhooks(world: World) -> None:
 
 
 def build_full_world() -> World:
-    """:func:`build_world` with the foreign side completed, tokens and webhooks."""
+    """:func:`build_world` with the foreign side completed, rights and victims objects, tokens and webhooks."""
     world = build_world()
     complete_foreign(world)
+    add_rights_and_victims(world)  # before the webhooks: its events must not be sent to their endpoints
     add_tokens_and_webhooks(world)
     return world

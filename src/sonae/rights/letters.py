@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from sonae.core.actors import Actor
 from sonae.core.audit import audit_personal_data_access
+from sonae.core.errors import PermissionDenied
 from sonae.documents.docx import Heading, Paragraph, Table, render_docx
 from sonae.documents.pdf import render_html_pdf
 from sonae.jp.calendar import tokyo_date
 
+from . import selectors
 from .models import Decision, Kind, RightsRequest
+
+DESK_NOT_GRANTED = "この案件の対象者データの閲覧は、事業者から許可されていません。"
 
 RECORD_LABELS = {
     "name": "氏名",
@@ -123,7 +127,10 @@ def disclosure_blocks(request: RightsRequest) -> list:
 
 
 def disclosure_package(*, actor: Actor, request: RightsRequest, reason: str, fmt: str = "pdf") -> bytes:
-    """The disclosure document (PDF or DOCX); the decryption is logged as a personal-data export."""
+    """The disclosure document (PDF or DOCX); the decryption is logged as a personal-data export. It reads the
+    person's record on the victims list: the desk needs the provider's grant, as on the victims pages."""
+    if not selectors.may_read_list_record(actor, request):
+        raise PermissionDenied(DESK_NOT_GRANTED)
     audit_personal_data_access(
         actor=actor.user,
         organisation=actor.organisation,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from sonae.core.actors import Actor
@@ -47,6 +48,27 @@ def forwarded_get(actor: Actor | None, pk) -> RightsRequest:
         return forwarded_for(actor).get(pk=pk)
     except (RightsRequest.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def may_read_list_record(actor: Actor | None, request: RightsRequest) -> bool:
+    """May ``actor`` read the record the victims list holds on the request's person (the disclosure package does)?
+
+    The same rule as the victims pages (DESIGN §1): the case's provider; the desk only while the provider grants it
+    the case's personal data. A request that names nobody on the list reads no record.
+    """
+    if request.victim_id is None:
+        return True
+    if actor is None:
+        return False
+    own = actor.kind == "provider" and request.incident.provider_id == actor.organisation.pk
+    try:
+        case_model = apps.get_model("victims", "VictimCase")
+    except LookupError:  # without the victims app there is no list to read
+        return own
+    from sonae.victims.selectors import may_see_personal
+
+    case = case_model.objects.filter(incident_id=request.incident_id).first()
+    return own if case is None else may_see_personal(actor, request.incident, case)
 
 
 def excluded_victim_ids(incident: Incident) -> set[int]:
