@@ -373,3 +373,53 @@ def test_provider_search_finds_by_policy_number_through_enrolment(world, client_
         client_for("desk").get(reverse("incidents:provider_search"), {"q": "CY-2025-0042"}).content.decode()
     )
     assert "あおば患者搬送株式会社" in html and "さくら" not in html
+
+
+def _reports_at(world, times):
+    cases = []
+    for at in times:
+        with time_machine.travel(at, tick=False):
+            cases.append(
+                incident_report(
+                    actor=world.actor("provider"),
+                    channel="web",
+                    provider=world.provider.organisation,
+                    symptoms=["other"],
+                )
+            )
+    return cases
+
+
+def test_queue_puts_answered_cases_after_those_awaiting_a_first_response(world, client_for):
+    from sonae.incidents.models import Incident
+
+    first, second = _reports_at(world, [jst(2025, 10, 1, 10, 0), jst(2025, 10, 1, 10, 30)])
+    Incident.objects.filter(pk=first.pk).update(first_responded_at=jst(2025, 10, 1, 10, 5))
+    with time_machine.travel(jst(2025, 10, 1, 12, 0), tick=False):
+        html = client_for("desk").get(reverse("incidents:queue")).content.decode()
+    assert html.index(second.reference) < html.index(first.reference)
+    assert "期限超過 1件" in html  # only the unanswered one is overdue
+
+
+def test_queue_is_paged_and_reads_a_fixed_number_of_queries(world, client_for, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sonae.incidents.views import intake
+
+    monkeypatch.setattr(intake, "QUEUE_PAGE_SIZE", 2)
+    cases = _reports_at(world, [jst(2025, 10, 1, 10, m) for m in range(0, 25, 5)])
+    client = client_for("desk")
+    client.get(reverse("incidents:queue"))  # session and caches warm
+    with time_machine.travel(jst(2025, 10, 1, 10, 30), tick=False):
+        with CaptureQueriesContext(connection) as first_page:
+            html = client.get(reverse("incidents:queue")).content.decode()
+        page3 = client.get(reverse("incidents:queue") + "?page=3").content.decode()
+    assert cases[0].reference in html and cases[1].reference in html and cases[2].reference not in html
+    assert "1 / 3" in html and "対応中 5件" in html
+    assert cases[4].reference in page3 and cases[0].reference not in page3
+    monkeypatch.setattr(intake, "QUEUE_PAGE_SIZE", 4)
+    with time_machine.travel(jst(2025, 10, 1, 10, 30), tick=False):
+        with CaptureQueriesContext(connection) as bigger_page:
+            client.get(reverse("incidents:queue"))
+    assert len(bigger_page.captured_queries) == len(first_page.captured_queries)  # no query per row

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from sonae.core.actors import Actor
 from sonae.core.errors import NotFound, PermissionDenied
@@ -74,25 +74,40 @@ class QueueRow:
     time_to_due: object  # timedelta (negative when overdue)
 
 
-def desk_queue(actor: Actor | None, *, now: datetime) -> list[QueueRow]:
-    """The desk's open cases: awaiting a first response first, by due time (earliest first), then the others by
-    due time; overdue ones flagged (``sla.overdue``)."""
+def desk_queue_cases(actor: Actor | None) -> QuerySet[Incident]:
+    """The desk's open cases in queue order, sorted by the database (the queue can hold thousands): awaiting a
+    first response first, by due time (earliest first, ``sla.queue_sort_key``), then the others by due time."""
     if actor is None or not actor.may("incident.queue"):
         raise PermissionDenied()
-    rows = []
-    for incident in incidents_for(actor).filter(status__in=OPEN_STATUSES):
-        times = sla.SlaTimes(incident.received_at, incident.handling_starts_at, incident.first_response_due)
-        rows.append(
-            QueueRow(
-                incident=incident,
-                overdue=sla.overdue(now, times, responded_at=incident.first_responded_at),
-                time_to_due=sla.time_to_due(now, times),
-            )
-        )
-    rows.sort(
-        key=lambda r: (r.incident.first_responded_at is not None, *sla.queue_sort_key(_times(r.incident)))
+    return (
+        incidents_for(actor)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(_answered=Case(When(first_responded_at__isnull=True, then=0), default=1))
+        .order_by("_answered", "first_response_due", "received_at", "id")
     )
-    return rows
+
+
+def queue_rows(incidents, *, now: datetime) -> list[QueueRow]:
+    """Queue rows (overdue flag, time left) of already-fetched cases."""
+    return [
+        QueueRow(
+            incident=incident,
+            overdue=sla.overdue(now, _times(incident), responded_at=incident.first_responded_at),
+            time_to_due=sla.time_to_due(now, _times(incident)),
+        )
+        for incident in incidents
+    ]
+
+
+def desk_queue(actor: Actor | None, *, now: datetime, limit: int | None = None) -> list[QueueRow]:
+    """The first ``limit`` rows of the desk queue (all when None); see ``desk_queue_cases``."""
+    cases = desk_queue_cases(actor)
+    return queue_rows(cases if limit is None else cases[:limit], now=now)
+
+
+def desk_queue_overdue_count(actor: Actor | None, *, now: datetime) -> int:
+    """Open cases still awaiting a first response after their due time (``sla.overdue``, counted in SQL)."""
+    return desk_queue_cases(actor).filter(first_responded_at__isnull=True, first_response_due__lt=now).count()
 
 
 def _times(incident: Incident) -> sla.SlaTimes:

@@ -29,5 +29,9 @@ def desk_queue_panel(context):
     actor = getattr(context.get("request"), "actor", None)
     if not actor or not actor.may("incident.queue"):
         return None
-    rows = selectors.desk_queue(actor, now=timezone.now())
-    return {"rows": rows[:PANEL_SIZE], "count": len(rows), "overdue": sum(1 for r in rows if r.overdue)}
+    now = timezone.now()
+    return {
+        "rows": selectors.desk_queue(actor, now=now, limit=PANEL_SIZE),
+        "count": selectors.desk_queue_cases(actor).count(),
+        "overdue": selectors.desk_queue_overdue_count(actor, now=now),
+    }

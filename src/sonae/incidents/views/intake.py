@@ -18,6 +18,7 @@ from sonae.incidents.models import Status
 from .common import actor_for, add_form_error, case_for, domain_errors
 
 PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 50
 
 
 @login_required
@@ -93,9 +94,16 @@ def reported(request: HttpRequest, reference: str) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """The desk's queue: open cases by first-response due time, overdue in red; refreshed by htmx every minute."""
     actor = actor_for(request, "incident.queue")
-    rows = selectors.desk_queue(actor, now=timezone.now())
+    now = timezone.now()
+    page = Paginator(selectors.desk_queue_cases(actor), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "rows": selectors.queue_rows(page.object_list, now=now),
+        "page": page,
+        "overdue_count": selectors.desk_queue_overdue_count(actor, now=now),
+        "now": now,
+    }
     template = "incidents/queue.html#queue" if request.htmx else "incidents/queue.html"
-    return render(request, template, {"rows": rows, "now": timezone.now()})
+    return render(request, template, context)
 
 
 @login_required
