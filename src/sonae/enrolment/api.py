@@ -222,7 +222,12 @@ def _policy_out(p: Policy) -> dict:
     }
 
 
-@router.get("/enrolment/windows", response=list[WindowOut], summary="いま加入できる年度と締切")
+@router.get(
+    "/enrolment/windows",
+    response=list[WindowOut],
+    summary="いま加入できる年度と締切",
+    description="現在受け付けている年度・加入区分ごとに、保険期間と見積・加入依頼の締切を返します。",
+)
 def windows(request):
     from django.utils import timezone
 
@@ -310,12 +315,22 @@ def quote_list(request, page: Query[ListParams]):
     return paginate(request, selectors.quotes_for(request.auth), page, _quote_out, export=QUOTE_EXPORT)
 
 
-@router.get("/enrolment/quotes/{quote_id}", response=QuoteOut, summary="見積")
+@router.get(
+    "/enrolment/quotes/{quote_id}",
+    response=QuoteOut,
+    summary="見積",
+    description="見積1件（プランごとの保険料を含む）を返します。権限の範囲外は 404 です。",
+)
 def quote_detail(request, quote_id: int):
     return _quote_out(selectors.quote_get(request.auth, quote_id))
 
 
-@router.post("/enrolment/quotes", response={201: QuoteOut}, summary="見積を作成する（保険料を計算）")
+@router.post(
+    "/enrolment/quotes",
+    response={201: QuoteOut},
+    summary="見積を作成する（保険料を計算）",
+    description="名簿の認定業務・売上高・保有件数・セルフチェックの点数から、プランごとの保険料を計算して見積を発行します。",
+)
 def quote_create(request, payload: QuoteIn):
     actor = request.auth
     if payload.organisation_id is None or payload.organisation_id == actor.organisation.pk:
@@ -353,13 +368,21 @@ def application_list(request, page: Query[ListParams]):
     )
 
 
-@router.get("/enrolment/applications/{application_id}", response=ApplicationOut, summary="加入依頼")
+@router.get(
+    "/enrolment/applications/{application_id}",
+    response=ApplicationOut,
+    summary="加入依頼",
+    description="加入依頼1件（告知事項・入金状況を含む）を返します。権限の範囲外は 404 です。",
+)
 def application_detail(request, application_id: int):
     return _application_out(selectors.application_get(request.auth, application_id))
 
 
 @router.post(
-    "/enrolment/applications", response={201: ApplicationOut}, summary="見積から加入依頼書を作成する"
+    "/enrolment/applications",
+    response={201: ApplicationOut},
+    summary="見積から加入依頼書を作成する",
+    description="有効な見積と選んだプランから加入依頼書を作成します（締切後は作成できません）。",
 )
 def application_create(request, payload: ApplicationIn):
     quote = selectors.quote_get(request.auth, payload.quote_id)
@@ -368,7 +391,10 @@ def application_create(request, payload: ApplicationIn):
 
 
 @router.patch(
-    "/enrolment/applications/{application_id}", response=ApplicationOut, summary="加入依頼書を記入する"
+    "/enrolment/applications/{application_id}",
+    response=ApplicationOut,
+    summary="加入依頼書を記入する",
+    description="告知事項・同意・代表者・振込名義を記入します。送った項目だけを変更します。",
 )
 def application_update(request, application_id: int, payload: ApplicationUpdateIn):
     application = selectors.application_get(request.auth, application_id)
@@ -378,7 +404,10 @@ def application_update(request, application_id: int, payload: ApplicationUpdateI
 
 
 @router.post(
-    "/enrolment/applications/{application_id}/submit", response=ApplicationOut, summary="加入依頼書を提出する"
+    "/enrolment/applications/{application_id}/submit",
+    response=ApplicationOut,
+    summary="加入依頼書を提出する",
+    description="記入を終えた加入依頼書を代理店に提出します。記入漏れや締切後は提出できません。",
 )
 def application_submit(request, application_id: int):
     application = selectors.application_get(request.auth, application_id)
@@ -396,6 +425,11 @@ def policy_list(request, page: Query[ListParams]):
     return paginate(request, selectors.policies_for(request.auth), page, _policy_out, export=POLICY_EXPORT)
 
 
-@router.get("/enrolment/policies/{policy_id}", response=PolicyOut, summary="契約")
+@router.get(
+    "/enrolment/policies/{policy_id}",
+    response=PolicyOut,
+    summary="契約",
+    description="契約1件（保険期間・プランの限度額を含む）を返します。権限の範囲外は 404 です。",
+)
 def policy_detail(request, policy_id: int):
     return _policy_out(selectors.policy_get(request.auth, policy_id))

@@ -125,7 +125,12 @@ def _check_out(check) -> dict:
     }
 
 
-@router.get("/selfcheck/questions", response=QuestionnaireOut, summary="セルフチェックの設問")
+@router.get(
+    "/selfcheck/questions",
+    response=QuestionnaireOut,
+    summary="セルフチェックの設問",
+    description="セルフチェックの版・分野・設問と回答の選択肢を返します。",
+)
 def questions(request):
     return {
         "version": QUESTIONS_VERSION,
@@ -135,7 +140,12 @@ def questions(request):
     }
 
 
-@router.post("/selfcheck/checks", response={201: SelfCheckOut}, summary="セルフチェックに回答する")
+@router.post(
+    "/selfcheck/checks",
+    response={201: SelfCheckOut},
+    summary="セルフチェックに回答する",
+    description="全設問への回答を送ると、点数・区分・改善のアドバイスを記録して返します。",
+)
 def check_submit(request, payload: SelfCheckIn):
     check = services.self_check_submit(actor=request.auth, answers=payload.answers)
     return Status(201, _check_out(check))
@@ -187,7 +197,11 @@ def check_detail(request, check_id: int):
     return _check_out(selectors.self_check_get(request.auth, check_id))
 
 
-@router.post("/selfcheck/exposure", summary="リスク試算（JOモデル・JNSA参考値とプランの比較）")
+@router.post(
+    "/selfcheck/exposure",
+    summary="リスク試算（JOモデル・JNSA参考値とプランの比較）",
+    description="漏えいした個人情報の種類と人数から損害賠償額を試算し、各プランの限度額と比べます。save=true で保存します。",
+)
 def exposure(request, payload: ExposureIn):
     options = payload.dict(exclude={"data_items", "persons", "save"})
     if payload.save:
@@ -205,11 +219,22 @@ def exposure(request, payload: ExposureIn):
     }
 
 
-@router.get("/selfcheck/data-items", response=list[ChoiceOut], summary="個人情報の種類（試算の入力）")
+@router.get(
+    "/selfcheck/data-items",
+    response=list[ChoiceOut],
+    summary="個人情報の種類（試算の入力）",
+    description="リスク試算で指定できる個人情報の種類のコードと名称です。",
+)
 def data_items(request):
     return [{"code": code, "label": label} for code, label in DATA_ITEM_LABELS.items()]
 
 
-@router.get("/selfcheck/symptoms", response=list[SymptomOut], auth=None, summary="こんなときはすぐにご連絡を")
+@router.get(
+    "/selfcheck/symptoms",
+    response=list[SymptomOut],
+    auth=None,
+    summary="こんなときはすぐにご連絡を",
+    description="インシデントが疑われる症状の一覧です（認証不要）。",
+)
 def symptoms(request):
     return [asdict(s) for s in SYMPTOMS]

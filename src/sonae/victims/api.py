@@ -87,7 +87,12 @@ class InquiryOut(Schema):
     day: str
 
 
-@router.get("/victims/{reference}/statistics", response=StatisticsOut, summary="対象者リストの集計")
+@router.get(
+    "/victims/{reference}/statistics",
+    response=StatisticsOut,
+    summary="対象者リストの集計",
+    description="対象者の人数（個人・法人）、項目ごとの人数、お詫び状と見舞品の状態ごとの人数を返します（個人データは含みません）。",
+)
 def statistics(request, reference: str):
     incident, case = selectors.case_get(request.auth, reference)
     stats = selectors.case_statistics(request.auth, incident, case)
@@ -101,7 +106,12 @@ def statistics(request, reference: str):
     }
 
 
-@router.get("/victims/{reference}/condolence", response=CondolenceOut, summary="見舞品の集計（保険金請求用）")
+@router.get(
+    "/victims/{reference}/condolence",
+    response=CondolenceOut,
+    summary="見舞品の集計（保険金請求用）",
+    description="見舞品が届いた個人・法人の数と金額、プランの上限内の額を返します（保険金請求の資料）。",
+)
 def condolence(request, reference: str):
     incident, case = selectors.case_get(request.auth, reference)
     totals = selectors.condolence_totals(incident, case)
@@ -117,7 +127,12 @@ def condolence(request, reference: str):
     }
 
 
-@router.post("/victims/{reference}/lookup", response=LookupOut, summary="対象者の照会（コールセンター）")
+@router.post(
+    "/victims/{reference}/lookup",
+    response=LookupOut,
+    summary="対象者の照会（コールセンター）",
+    description="お問い合わせ番号・フリガナと生年月日・患者IDで対象者かどうかを照会します。理由は監査ログに記録され、回数は制限されます（429）。",
+)
 def lookup(request, reference: str, payload: LookupIn):
     actor = request.auth
     incident, case = selectors.case_for_lookup(actor, reference)
@@ -126,7 +141,12 @@ def lookup(request, reference: str, payload: LookupIn):
     return {"found": len(answers), "answers": [a.as_dict() for a in answers]}
 
 
-@router.post("/victims/{reference}/inquiries", response=InquiryOut, summary="問い合わせの記録")
+@router.post(
+    "/victims/{reference}/inquiries",
+    response=InquiryOut,
+    summary="問い合わせの記録",
+    description="コールセンターで受けた問い合わせ（区分・回答・要対応）を記録します。",
+)
 def inquiry_add(request, reference: str, payload: InquiryIn):
     actor = request.auth
     incident, case = selectors.case_get(actor, reference)

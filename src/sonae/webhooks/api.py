@@ -205,7 +205,12 @@ def endpoint_create(request, payload: EndpointIn):
     return Status(201, {**_endpoint(endpoint), "secret": secret})
 
 
-@router.get("/webhooks/endpoints/{endpoint_id}", response=EndpointOut, summary="Webhookの送信先")
+@router.get(
+    "/webhooks/endpoints/{endpoint_id}",
+    response=EndpointOut,
+    summary="Webhookの送信先",
+    description="送信先1件を返します（シークレットは先頭のみ）。他の組織の送信先は 404 です。",
+)
 def endpoint_detail(request, endpoint_id: int):
     return _endpoint(selectors.endpoint_get(request.auth, endpoint_id))
 
