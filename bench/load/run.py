@@ -7,8 +7,10 @@ Set-up (not timed, kept in the benchmark database between runs; see ``bench/vict
 intake service, so SLA times, playbook tasks and timelines exist), signed-in browser sessions of a desk operator
 (TOTP enrolled) and of provider users, and API tokens.
 
-Load: ``--users`` clients in this process (asyncio, one connection per request, as gunicorn's sync workers
-close them), each picking at random, until ``--duration`` seconds have passed:
+Load: ``--users`` users in this process (asyncio, one connection per request, as gunicorn's sync workers
+close them). A user sends a request, reads the answer for a think time (uniform between 0 and twice ``--think``
+seconds, default mean 2 s, as an operator reading a page; ``--think 0`` gives a closed loop of clients that
+never pause) and sends the next, picking at random, until ``--duration`` seconds have passed:
 
 - 20 % desk queue page (``GET /incidents/queue/``, desk session),
 - 25 % case page of one of the provider's incidents (``GET /incidents/<ref>/``, provider session),
@@ -176,7 +178,7 @@ async def _one(port: int, request: bytes) -> int:
         return 0
 
 
-async def _load(port: int, scenarios: dict, users: int, duration: float) -> dict:
+async def _load(port: int, scenarios: dict, users: int, duration: float, think: float = 0.0) -> dict:
     names = list(WEIGHTS)
     weights = [WEIGHTS[n] for n in names]
     latencies: dict[str, list[float]] = {n: [] for n in names}
@@ -194,6 +196,8 @@ async def _load(port: int, scenarios: dict, users: int, duration: float) -> dict
             if status != 200:
                 errors[name] += 1
                 statuses[name][status] = statuses[name].get(status, 0) + 1
+            if think:
+                await asyncio.sleep(rng.uniform(0, 2 * think))
 
     started = time.perf_counter()
     await asyncio.gather(*(user(i) for i in range(users)))
@@ -232,6 +236,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=600.0, help="seconds of load (default 10 minutes)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--incidents", type=int, default=10_000)
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="mean think time between a user's requests (s)"
+    )
     args = parser.parse_args()
 
     prepare_database()
@@ -277,7 +284,7 @@ def main() -> None:
 
         _wait_for(port)
         asyncio.run(_load(port, scenarios, min(args.users, 8), 10))  # warm-up: imports, connections, caches
-        report = asyncio.run(_load(port, scenarios, args.users, args.duration))
+        report = asyncio.run(_load(port, scenarios, args.users, args.duration, args.think))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -287,6 +294,7 @@ def main() -> None:
             {
                 "benchmark": "load test: desk queue, case pages, look-ups, API reads (gunicorn, PostgreSQL, 127.0.0.1)",
                 "users": args.users,
+                "think_s_mean": args.think,
                 "duration_s": args.duration,
                 "gunicorn_workers": args.workers,
                 "loaded": loaded,
