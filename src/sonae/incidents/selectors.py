@@ -99,10 +99,23 @@ def queue_rows(incidents, *, now: datetime) -> list[QueueRow]:
     ]
 
 
+def desk_queue_ids(actor: Actor | None) -> QuerySet:
+    """The queue's case ids in queue order: the database sorts narrow rows, then only one page of (encrypted,
+    wide) cases is read with ``queue_cases`` — sorting whole rows of thousands of cases cost ~90 ms."""
+    return desk_queue_cases(actor).values_list("pk", flat=True)
+
+
+def queue_cases(actor: Actor | None, ids) -> list[Incident]:
+    """The cases of ``ids`` (one page of the queue) in that order."""
+    ids = list(ids)
+    found = desk_queue_cases(actor).filter(pk__in=ids).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
 def desk_queue(actor: Actor | None, *, now: datetime, limit: int | None = None) -> list[QueueRow]:
     """The first ``limit`` rows of the desk queue (all when None); see ``desk_queue_cases``."""
-    cases = desk_queue_cases(actor)
-    return queue_rows(cases if limit is None else cases[:limit], now=now)
+    ids = desk_queue_ids(actor)
+    return queue_rows(queue_cases(actor, ids if limit is None else ids[:limit]), now=now)
 
 
 def desk_queue_overdue_count(actor: Actor | None, *, now: datetime) -> int:

@@ -95,9 +95,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The desk's queue: open cases by first-response due time, overdue in red; refreshed by htmx every minute."""
     actor = actor_for(request, "incident.queue")
     now = timezone.now()
-    page = Paginator(selectors.desk_queue_cases(actor), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.desk_queue_ids(actor), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "rows": selectors.queue_rows(page.object_list, now=now),
+        "rows": selectors.queue_rows(selectors.queue_cases(actor, page.object_list), now=now),
         "page": page,
         "overdue_count": selectors.desk_queue_overdue_count(actor, now=now),
         "now": now,
