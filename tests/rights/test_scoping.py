@@ -52,7 +52,7 @@ def test_the_desk_without_the_providers_grant_gets_no_disclosure_package(world, 
 
     response = _post_disclosure(world, "desk", request)
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not response.content.startswith(b"%PDF")
     assert _exports(request) == 0
 

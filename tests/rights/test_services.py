@@ -157,9 +157,20 @@ def test_the_agency_gets_404_for_a_request(world, own_case):
         request_get(world.actor("agency"), own_case.reference, request.pk)
 
 
-def test_the_desk_sees_the_request(world, own_case):
+def test_the_desk_sees_the_request_only_while_the_provider_grants_it_the_cases_personal_data(world, own_case):
+    from sonae.core.actors import Actor
+    from sonae.victims.services.case import desk_access_set
+    from tests.factories import MembershipFactory
+
+    admin = Actor.from_membership(MembershipFactory(organisation=world.provider.organisation, role="admin"))
     request = _receive(world, own_case)
+    with pytest.raises(NotFound):
+        request_get(world.actor("desk"), own_case.reference, request.pk)
+    desk_access_set(actor=admin, incident=own_case, granted=True)
     assert request_get(world.actor("desk"), own_case.reference, request.pk) == request
+    desk_access_set(actor=admin, incident=own_case, granted=False)
+    with pytest.raises(NotFound):
+        request_get(world.actor("desk"), own_case.reference, request.pk)
 
 
 def test_id_documents_are_stored_encrypted_and_read_back_logged(world, own_case, settings, tmp_path):

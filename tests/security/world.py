@@ -416,6 +416,10 @@ def _add_rights(side: Side) -> None:
         asked="保有している私の個人データを開示してほしい。",
         requester_name="山田 一郎",
     )
+    # The desk takes requests for the provider only while it is granted the case's personal data (DESIGN §1).
+    from sonae.victims.services import case as case_services
+
+    case_services.desk_access_set(actor=actor, incident=own, granted=True)
     assert forwarded.forwarded_to_id == side.hospital.pk and request.forwarded_to_id is None
     side.ids.update(forwarded=forwarded, rights_request=request)
 

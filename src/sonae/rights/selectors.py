@@ -22,7 +22,19 @@ def requests_for_incident(actor: Actor | None, incident: Incident) -> QuerySet[R
         raise NotFound()
     if not (actor.kind == "desk" or incident.provider_id == actor.organisation.pk):
         raise NotFound()
+    if actor.kind == "desk" and not _desk_granted(incident):
+        # Requests hold the requester's name and words: personal data the desk sees only while the provider
+        # grants it the case's personal data (DESIGN §1, the victims app's grant).
+        raise NotFound()
     return RightsRequest.objects.filter(incident=incident)
+
+
+def _desk_granted(incident: Incident) -> bool:
+    try:
+        case_model = apps.get_model("victims", "VictimCase")
+    except LookupError:  # without the victims app there is no grant to give
+        return False
+    return case_model.objects.filter(incident_id=incident.pk, desk_access=True).exists()
 
 
 def request_get(actor: Actor | None, reference: str, pk) -> RightsRequest:
