@@ -144,3 +144,22 @@ def test_openapi_documents_the_envelope_and_the_files(client, demo):
     assert set(content) >= {"application/json", "text/csv"}
     page = schema["components"]["schemas"]["ExpenseOutPage"]
     assert set(page["properties"]) == {"count", "limit", "offset", "next_offset", "items"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00", "9999-12-31T23:59:59-23:59"]
+)
+def test_an_instant_beyond_the_utc_range_is_bad_input_and_leaves_the_database_usable(
+    client, make_member, value
+):
+    from sonae.core.actors import Actor
+    from sonae.core.services import api_token_create
+
+    admin = make_member("provider", "admin")
+    secret = api_token_create(actor=Actor.from_membership(admin), name="x", role=Role.ADMIN)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    response = client.get("/api/v1/enrolment/quotes", {"updated_since": value}, **headers)
+    assert response.status_code == 400 and response.json()["field"] == "updated_since"
+    # The transaction is still usable (on PostgreSQL a failed statement would have aborted it).
+    assert client.get("/api/v1/enrolment/quotes", **headers).status_code == 200

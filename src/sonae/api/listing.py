@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Literal
 from urllib.parse import quote
@@ -98,10 +98,17 @@ class Export:
 
 
 def since(value: datetime | None) -> datetime | None:
-    """``updated_since`` as an aware instant (naive values are Japan time)."""
+    """``updated_since`` as an instant in UTC (naive values are Japan time). Converted here, before any query:
+    an instant beyond what a datetime can hold in UTC (year 1 at +09:00) is bad input, and must not reach the
+    database, where it would fail the transaction."""
     if value is None:
         return None
-    return value if timezone.is_aware(value) else value.replace(tzinfo=TOKYO)
+    try:
+        return (value if timezone.is_aware(value) else value.replace(tzinfo=TOKYO)).astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInput(
+            "updated_since の日時が扱える範囲を超えています。", field="updated_since"
+        ) from None
 
 
 def paginate(
