@@ -422,6 +422,23 @@ def notice_detail(request, notice_id: int):
     return _notice(notice, selectors.case_view(actor, notice), detail=True)
 
 
+@router.post(
+    "/hospitals/notices/{notice_id}/acknowledge",
+    response=NoticeDetailOut,
+    summary="通知の受領を確認する（医療機関）",
+    description="委託先からの通知を受け取ったことを記録します。事業者とデスクに知らされ、タイムラインに残ります。"
+    "受領確認はログインした医療機関の担当者（スタッフ以上）が行います（APIトークンでは 403）。"
+    "確認済みの通知は 409（`illegal_transition`）です。",
+)
+def notice_acknowledge(request, notice_id: int):
+    actor = request.auth
+    _require(actor, "hospitals.case.view", OrganisationKind.HOSPITAL)
+    notice = selectors.notice_get(actor, notice_id)
+    services.notice_acknowledge(actor=actor, notice=notice)
+    notice = selectors.notice_get(actor, notice_id)
+    return _notice(notice, selectors.case_view(actor, notice), detail=True)
+
+
 # --- provider endpoints ------------------------------------------------------------------------------------------
 
 

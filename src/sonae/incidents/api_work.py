@@ -268,3 +268,82 @@ def evidence_upload(request, reference: str, file: File[UploadedFile], descripti
         actor=actor, incident=incident, name=file.name or "", data=file.read(), description=description
     )
     return Status(201, _evidence(selectors.evidence_get(actor, incident, item.pk)))
+
+
+# --- notices to the entrusting hospital --------------------------------------------------------------------------
+
+
+class CaseNoticeOut(Schema):
+    id: int
+    hospital_code: str | None = Field(
+        None, description="宛先の医療機関の組織コード（Sonaeに登録されている場合）"
+    )
+    recipient_name: str = Field(..., description="宛先")
+    subject: str
+    state: str = Field(..., description="`draft` 下書き、`sent` 送信済み、`acknowledged` 受領確認済み")
+    state_label: str
+    created_at: datetime
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+    updated_at: datetime
+    letter_text: str | None = Field(
+        None, description="本文（詳細のみ。事業者とデスクに返し、代理店・保険会社には返しません）"
+    )
+
+
+NOTICE_EXPORT = Export(
+    name="委託元への通知",
+    columns=(
+        Column("id", "ID", 8),
+        Column("recipient_name", "宛先", 30),
+        Column("subject", "件名", 40),
+        Column("state_label", "状態", 20),
+        Column("created_at", "作成日時", 18),
+        Column("sent_at", "送信日時", 18),
+        Column("acknowledged_at", "受領確認日時", 18),
+    ),
+)
+
+
+def _case_notice(notice, *, letter: bool = False) -> dict:
+    return {
+        "id": notice.pk,
+        "hospital_code": notice.hospital.code if notice.hospital_id else None,
+        "recipient_name": notice.recipient_name,
+        "subject": notice.subject,
+        "state": notice.state,
+        "state_label": notice.state_label,
+        "created_at": notice.created_at,
+        "sent_at": notice.sent_at,
+        "acknowledged_at": notice.acknowledged_at,
+        "updated_at": notice.updated_at,
+        "letter_text": notice.letter_text if letter else None,
+    }
+
+
+@list_get(
+    router,
+    "/incidents/{reference}/notices",
+    item=CaseNoticeOut,
+    summary="委託元への通知の一覧",
+    description="案件の委託元（医療機関）への通知と、その送信・受領確認の状況を新しい順に返します。",
+)
+def case_notice_list(request, reference: str, page: Query[ListParams]):
+    actor = request.auth
+    incident = selectors.incident_get(actor, reference)
+    return paginate(
+        request, selectors.notices_for_incident(actor, incident), page, _case_notice, export=NOTICE_EXPORT
+    )
+
+
+@router.get(
+    "/incidents/{reference}/notices/{notice_id}",
+    response=CaseNoticeOut,
+    summary="委託元への通知",
+    description="通知1件を返します。本文は案件の事業者とデスクにのみ返します。",
+)
+def case_notice_detail(request, reference: str, notice_id: int):
+    actor = request.auth
+    incident = selectors.incident_get(actor, reference)
+    notice = selectors.notice_get_for_incident(actor, incident, notice_id)
+    return _case_notice(notice, letter=selectors.may_see_caller(actor, incident))
