@@ -244,6 +244,9 @@ PAGES: dict[str, object] = {
 API: dict[str, object] = {
     # API completeness (issue 9 point 1): work on a case, duties, victims import status / letter runs / inquiries.
     "sonae_incidents_api_work_task_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_work_case_notice_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_work_case_notice_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_hospitals_api_notice_acknowledge": WRITE,  # POST /api/v1/hospitals/notices/{notice_id}/acknowledge
     "sonae_incidents_api_work_evidence_list": Access({"provider", "desk"}, STAFF),
     "sonae_incidents_api_work_evidence_detail": NO_FIXTURE,  # the demo has no evidence (own tests check scoping)
     "sonae_duties_api_case_duties_version": Access({"provider", "desk"}, VIEWER),
