@@ -32,7 +32,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:  # a BOM, then not UTF-16 after all (cut short, or random bytes)
+            raise InvalidInput(
+                "ファイルを UTF-16 として読み取れません。UTF-8 または Shift_JIS（CP932）の CSV で保存してください。"
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -97,7 +102,10 @@ def _csv_rows(text: str) -> list[tuple[int, list]]:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InvalidInput(f"{start}行目: CSV の形式が正しくありません（{exc}）。") from None
+        reason = (
+            "1つのセルが長すぎます" if "field limit" in str(exc) else "引用符の対応などを確認してください"
+        )
+        raise InvalidInput(f"{start}行目: CSV の形式が正しくありません（{reason}）。") from None
     return rows
 
 
@@ -106,14 +114,14 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a broken file
+        # The worksheet is read lazily: a damaged one fails here, row by row, not in load_workbook.
+        rows = [
+            (index, [_cell(v) for v in values])
+            for index, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1)
+        ]
+        workbook.close()
+    except Exception:  # openpyxl raises many types for a broken file (zip, XML, cell references)
         raise InvalidInput("Excel ファイル（.xlsx）として読み込めません。") from None
-    sheet = workbook.worksheets[0]
-    rows = [
-        (index, [_cell(v) for v in values])
-        for index, values in enumerate(sheet.iter_rows(values_only=True), 1)
-    ]
-    workbook.close()
     return rows
 
 

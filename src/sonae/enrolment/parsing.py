@@ -39,6 +39,22 @@ ROSTER_LABELS = {
     "valid_until": "有効期限",
 }
 
+# The roster table's column sizes (enrolment.models): a longer value is a row error, not a database error.
+ROSTER_MAX_LENGTHS = {
+    "name": 200,
+    "name_kana": 200,
+    "address": 300,
+    "facility_name": 200,
+    "certificate_number": 50,
+}
+ROSTER_FIELD_NAMES = {
+    "name": "事業者名",
+    "name_kana": "事業者名カナ",
+    "address": "所在地",
+    "facility_name": "施設名",
+    "certificate_number": "認定番号",
+}
+
 DEPOSIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "deposited_on": ("入金日", "日付", "取引日", "勘定日", "年月日", "date"),
     "payer_name": ("振込依頼人名", "振込依頼人", "依頼人名", "振込人名", "振込名義", "名義", "摘要", "payer"),
@@ -129,6 +145,10 @@ def parse_roster(table: Table) -> Parsed:
         if certified_from and valid_until and valid_until < certified_from:
             problems.append("有効期限が認定日より前になっています。")
 
+        for column, limit in ROSTER_MAX_LENGTHS.items():
+            if len(text[column]) > limit:
+                problems.append(f"{ROSTER_FIELD_NAMES[column]}が長すぎます（{limit}文字まで）。")
+
         key = (number, business, text["facility_name"], text["certificate_number"])
         if not problems and key in seen_certs:
             problems.append(f"{seen_certs[key]}行目と同じ認定が重複しています。")
@@ -157,6 +177,7 @@ def parse_roster(table: Table) -> Parsed:
     return Parsed(rows=valid, errors=errors, total=len(table.rows))
 
 
+MAX_AMOUNT = 2_147_483_647  # the largest amount the deposits table holds (yen)
 _AMOUNT_NOISE = re.compile(r"[,，円¥\\\s]")
 
 
@@ -205,10 +226,14 @@ def parse_deposits(table: Table) -> Parsed:
             problems.append("振込依頼人名が入力されていません。")
         raw_amount = cells[columns["amount"]] if columns["amount"] < len(cells) else ""
         amount = (
-            raw_amount if isinstance(raw_amount, int) else parse_amount(cell_text(cells, columns["amount"]))
+            raw_amount
+            if isinstance(raw_amount, int) and not isinstance(raw_amount, bool)
+            else parse_amount(cell_text(cells, columns["amount"]))
         )
         if amount is None or amount <= 0:
-            problems.append(f"金額が正しくありません（{cell_text(cells, columns['amount'])}）。")
+            problems.append(f"金額が正しくありません（{cell_text(cells, columns['amount'])[:30]}）。")
+        elif amount > MAX_AMOUNT:
+            problems.append(f"金額が大きすぎます（{MAX_AMOUNT:,}円まで）。")
         if problems:
             errors.append(RowErrors(line, problems))
             continue

@@ -45,6 +45,7 @@ from .columns import column_name
 from .reader import (
     SAMPLE_BYTES,
     UnreadableFile,
+    check_framing,
     csv_chunks,
     detect_encoding,
     is_xlsx,
@@ -113,6 +114,7 @@ def inspect_source(source: Source, chunk_bytes: int) -> tuple[str, str, list[str
             headers, _rows = xlsx_rows(io.BytesIO(sample + stream.read()))
             return "xlsx", "", headers
         encoding = detect_encoding(sample)
+        check_framing(encoding)
         headers, _rest, _consumed, _lines = split_header(_Prefixed(sample, stream), encoding)
         return "csv", encoding, headers
     finally:

@@ -3,7 +3,11 @@
 CSV files are cut into chunks of about ``chunk_bytes`` that end at a record boundary, so each worker process can
 decode and parse its chunk alone. A boundary is a line feed outside quotes: the number of ``"`` before it is
 even (a quoted field may hold line breaks). Cutting bytes before decoding is safe for the supported encodings:
-in UTF-8 and CP932 the bytes 0x0A and 0x22 only ever stand for LF and ``"`` (CP932 trail bytes are 0x40–0xFC).
+in UTF-8 and CP932 the bytes 0x0A and 0x22 only ever stand for LF and ``"`` (CP932 trail bytes are 0x40–0xFC);
+encodings where they do not (UTF-16, UTF-32, EBCDIC) are refused (``check_framing``). Counting quotes is exact for
+well-formed CSV; a stray quote inside an unquoted cell (a"b) can move a cut into a quoted cell, and the worker that
+finds its chunk ending inside quotes refuses the file naming the line (``worker._parse``), so a misplaced cut
+never turns into rows.
 
 Line numbers are the file's physical lines (header = line 1), which is what an editor shows; for a spreadsheet
 they are its row numbers.
@@ -11,9 +15,11 @@ they are its row numbers.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +28,10 @@ from charset_normalizer import from_bytes
 SAMPLE_BYTES = 1 << 20
 DEFAULT_CHUNK_BYTES = 4 << 20
 MAX_HEADER_BYTES = 1 << 20
+MAX_HEADER_LINES = 20  # physical lines of the header record (headings may hold a quoted line break)
+MAX_HEADER_CELL = 200  # characters in one column heading
+# Bytes the record framing relies on (see the module doc): an encoding must write these characters as these bytes.
+FRAMING = '\r\n",'
 
 
 class UnreadableFile(ValueError):
@@ -58,6 +68,37 @@ def detect_encoding(sample: bytes) -> str:
     return best.encoding
 
 
+def check_framing(encoding: str) -> None:
+    """Refuse encodings in which line feeds, quotes and commas are not the ASCII bytes the chunking cuts at
+    (UTF-16 and UTF-32 — Excel's "Unicode text" —, EBCDIC): read byte-wise they would give garbage rows."""
+    try:
+        encoder = codecs.getincrementalencoder(encoding)()
+        encoder.encode("a")  # past a byte-order mark, if the encoding writes one
+        compatible = encoder.encode(FRAMING) == FRAMING.encode("ascii")
+    except (LookupError, UnicodeError):
+        compatible = False
+    if not compatible:
+        raise UnreadableFile(
+            f"この文字コード（{encoding}）のCSVには対応していません。"
+            "UTF-8またはShift_JIS（CP932）のCSV（Excelでは「CSV UTF-8（コンマ区切り）」）で保存してください。"
+        )
+
+
+@contextmanager
+def field_limit(size: int):
+    """Let ``csv`` read fields of up to ``size`` characters (its default limit, 131,072, would raise on a long
+    cell and lose the whole chunk; a cell too long for its column is a row error instead)."""
+    previous = csv.field_size_limit()
+    if size <= previous:
+        yield
+        return
+    csv.field_size_limit(size)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def is_xlsx(head: bytes) -> bool:
     """XLSX files are ZIP archives."""
     return head.startswith(b"PK\x03\x04")
@@ -75,38 +116,73 @@ def _boundary(buffer: bytes, parity_start: int = 0) -> int:
 
 def split_header(stream, encoding: str) -> tuple[list[str], bytes, int, int]:
     """Read the header record. Returns (headers, bytes already read after it, its size in bytes, its number of
-    physical lines)."""
+    physical lines).
+
+    The header ends at the first line feed where CSV reading is outside quotes. Counting quotes is not enough
+    here: a stray quote in a heading (備考") would make the header swallow the data rows after it."""
     buffer = b""
+    position = 0
     while True:
         block = stream.read(64 << 10)
         buffer += block
-        position = 0
-        # The first line feed outside quotes ends the header.
         while True:
             newline = buffer.find(b"\n", position)
             if newline < 0:
                 break
-            if buffer.count(b'"', 0, newline) % 2 == 0:
-                header_bytes = buffer[: newline + 1]
-                rest = buffer[newline + 1 :]
-                lines = header_bytes.count(b"\n")
-                return _parse_header(header_bytes, encoding), rest, len(header_bytes), lines
             position = newline + 1
+            lines = buffer.count(b"\n", 0, position)
+            if lines > MAX_HEADER_LINES:
+                raise UnreadableFile("見出し行が長すぎます。CSVの1行目に列の見出しを入れてください。")
+            headers = _complete_header(buffer[:position], encoding)
+            if headers is not None:
+                return headers, buffer[position:], position, lines
         if not block:
             return _parse_header(buffer, encoding), b"", len(buffer), 1
         if len(buffer) > MAX_HEADER_BYTES:
             raise UnreadableFile("見出し行が長すぎます。CSVの1行目に列の見出しを入れてください。")
 
 
-def _parse_header(data: bytes, encoding: str) -> list[str]:
+# A record no file holds: appended after text, it shows whether the text ended outside quotes.
+END_SENTINEL = "\x00sonae-end\x00"
+
+
+def _complete_header(data: bytes, encoding: str) -> list[str] | None:
+    """The headers when ``data`` (up to a line feed) is one complete CSV record; None when the line feed lies
+    inside a quoted field."""
+    text = _decode_header(data, encoding)
+    with field_limit(len(text) + len(END_SENTINEL)):
+        rows = list(csv.reader(io.StringIO(text + END_SENTINEL, newline="")))
+    if len(rows) < 2 or rows[-1] != [END_SENTINEL]:
+        return None
+    return _headers(rows[0])
+
+
+def _decode_header(data: bytes, encoding: str) -> str:
     try:
-        text = data.decode(encoding)
+        return data.decode(encoding)
     except UnicodeDecodeError:
         raise UnreadableFile(f"見出し行を文字コード {encoding} として読み取れません。") from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or not any(cell.strip() for cell in rows[0]):
+
+
+def _parse_header(data: bytes, encoding: str) -> list[str]:
+    text = _decode_header(data, encoding)
+    with field_limit(len(text)):
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
         raise UnreadableFile("1行目に列の見出しがありません。")
-    return [cell.strip() for cell in rows[0]]
+    return _headers(rows[0])
+
+
+def _headers(cells: list[str]) -> list[str]:
+    headers = [cell.strip() for cell in cells]
+    if not any(headers):
+        raise UnreadableFile("1行目に列の見出しがありません。")
+    for index, header in enumerate(headers, start=1):
+        if len(header) > MAX_HEADER_CELL:
+            raise UnreadableFile(
+                f"{index}列目の見出しが長すぎます（{MAX_HEADER_CELL}文字まで）。1行目には列の見出しを入れてください。"
+            )
+    return headers
 
 
 def csv_chunks(
@@ -173,20 +249,40 @@ def _cell_text(value, field: str) -> str:
 
 
 def xlsx_rows(stream) -> tuple[list[str], Iterator[tuple[int, list]]]:
-    """(headers, iterator of (row number, raw cell values)) of the first worksheet, read-only."""
+    """(headers, iterator of (row number, raw cell values)) of the first worksheet, read-only. A damaged
+    worksheet (openpyxl reads it lazily, row by row) raises UnreadableFile naming the row, wherever it is hit."""
+    unreadable = "Excelファイル（.xlsx）として読み取れません。"
     try:
         from openpyxl import load_workbook
 
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile("Excelファイル（.xlsx）として読み取れません。") from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    for number, first in enumerate(rows, start=1):
-        if first and any(v not in (None, "") for v in first):
-            headers = [str(v).strip() if v is not None else "" for v in first]
-            return headers, ((n, list(r)) for n, r in enumerate(rows, start=number + 1))
-    raise UnreadableFile("1行目に列の見出しがありません。")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        number = 0
+        for first in rows:
+            number += 1
+            if first and any(v not in (None, "") for v in first):
+                headers = [str(v).strip() if v is not None else "" for v in first]
+                break
+        else:
+            raise UnreadableFile("1行目に列の見出しがありません。")
+    except UnreadableFile:
+        raise
+    except Exception:  # openpyxl raises many kinds for a damaged file (zip, XML, cell references)
+        raise UnreadableFile(unreadable) from None
+    _headers(headers)
+    return headers, _guarded_rows(rows, number + 1)
+
+
+def _guarded_rows(rows, first: int) -> Iterator[tuple[int, list]]:
+    number = first
+    try:
+        for values in rows:
+            yield number, list(values)
+            number += 1
+    except Exception:  # a damaged worksheet part, found only when reading reaches it
+        raise UnreadableFile(
+            f"Excelファイルの{number}行目付近が壊れているため読み取れません。ファイルを保存し直してください。"
+        ) from None
 
 
 def xlsx_chunks(rows: Iterator[tuple[int, list]], mapping: list[str], rows_per_chunk: int = 20_000):

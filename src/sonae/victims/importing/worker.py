@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sonae.core.crypto import Keyring, header_for
 from sonae.victims.keys import KANA_BIRTH, LINE_BITS, PATIENT_ID, lookup_keys
 
-from .reader import Chunk
+from .reader import END_SENTINEL, Chunk, UnreadableFile, field_limit
 from .rows import ColumnNormaliser
 
 VALIDATE = "validate"
@@ -136,22 +136,38 @@ def _parse(chunk: Chunk, encoding: str, errors: list) -> tuple[list[list[str]], 
     # U+3000 (全角スペース) → space, its NFKC, once for the chunk: most names hold one, and cells without
     # another non-NFKC character then pass the quick check (a starter for a starter: neighbours are unaffected).
     text = text.replace("\u3000", " ")
-    newlines = text.count("\n")
+    if not text.endswith(("\n", "\r")):
+        text += "\n"  # the file's last line has no line break
+    lines_in_text = text.count("\n") + (0 if text.endswith("\n") else 1)
+    # A sentinel record after the text: it comes back as its own row only when the text ends outside quotes. A
+    # chunk ending inside a quoted field means an unclosed quote — or a stray quote (a"b) that misled the
+    # chunking, which counts quotes — and reading on would turn the rest of the record into rows.
+    text += END_SENTINEL
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        # One record per physical line (no quoted line breaks): line numbers follow directly.
-        if len(rows) == newlines + (0 if text.endswith("\n") else 1):
-            return rows, list(range(base, base + len(rows)))
-        reader = csv.reader(io.StringIO(text, newline=""))
-        rows, lines, start = [], [], 0
-        for fields in reader:
-            rows.append(fields)
-            lines.append(base + start)
-            start = reader.line_num
-        return rows, lines
-    except csv.Error:
-        errors.append((base, -1, 'CSVの形式が正しくありません（引用符 " の対応を確認してください）。'))
-        return [], []
+        with field_limit(len(text)):
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+            if rows[-1] == [END_SENTINEL] and len(rows) - 1 == lines_in_text:
+                # One record per physical line (no quoted line breaks): line numbers follow directly.
+                rows.pop()
+                return rows, list(range(base, base + len(rows)))
+            reader = csv.reader(io.StringIO(text, newline=""))
+            rows, lines, start = [], [], 0
+            for fields in reader:
+                rows.append(fields)
+                lines.append(base + start)
+                start = reader.line_num
+    except csv.Error:  # not expected with newline="" and no field limit; never a crash
+        raise UnreadableFile(
+            f"{base}行目付近のCSVの形式が正しくないため、ファイルを読み取れません。"
+        ) from None
+    if rows[-1] != [END_SENTINEL]:
+        raise UnreadableFile(
+            f'{lines[-1]}行目で始まる引用符（"）が閉じられていないため、ファイルを正しく読み取れません。'
+            '引用符の対応を確認してください（セルの中の " は "" と2つ重ねて書きます）。'
+        )
+    rows.pop()
+    lines.pop()
+    return rows, lines
 
 
 def seal_records(

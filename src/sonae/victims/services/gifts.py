@@ -24,8 +24,8 @@ from sonae.jp.formatting import format_yen, normalize_postal_code
 from sonae.jp.wareki import parse_japanese_date
 from sonae.victims import codes
 from sonae.victims.importing.columns import header_key
-from sonae.victims.importing.reader import UnreadableFile, detect_encoding
-from sonae.victims.importing.rows import normalize_text
+from sonae.victims.importing.reader import UnreadableFile, detect_encoding, field_limit
+from sonae.victims.importing.rows import MAX_LENGTHS, normalize_text
 from sonae.victims.keys import inquiry_key
 from sonae.victims.models import GiftStatus, LetterStatus, VictimCase, VictimKey
 
@@ -147,7 +147,11 @@ def returns_import(*, actor: Actor, incident, data: bytes) -> ReturnsResult:
         text = data.decode(detect_encoding(data[: 1 << 20]))
     except (UnreadableFile, UnicodeDecodeError, LookupError):
         raise InvalidInput("CSVの文字コードを判別できません。", field="file") from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        with field_limit(len(text)):  # a long cell is a line error below, not a csv.Error
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise InvalidInput("CSVの形式が正しくありません。", field="file") from None
     if not rows:
         raise InvalidInput("ファイルが空です。", field="file")
     wanted = {header_key(name): key for key, names in _RETURN_HEADERS.items() for name in names}
@@ -219,6 +223,11 @@ def returns_import(*, actor: Actor, incident, data: bytes) -> ReturnsResult:
                 address = normalize_text(cell("address"))
                 if not address:
                     result.errors.append((line, "訂正後の住所を入力してください。"))
+                    continue
+                if len(address) > MAX_LENGTHS["address"]:  # as on an imported list
+                    result.errors.append(
+                        (line, f"訂正後の住所が長すぎます（{MAX_LENGTHS['address']}文字まで）。")
+                    )
                     continue
                 record = dict(victim.record)
                 record["postal"], record["address"] = postal, address
