@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from sonae.core import policy
 from sonae.core.actors import Actor
-from sonae.core.errors import DomainError
+from sonae.core.errors import DomainError, ServiceUnavailable
 from sonae.core.middleware import _has_totp
 from sonae.core.ratelimit import client_ip, hit_named
 from sonae.core.selectors import memberships_for
@@ -149,6 +149,17 @@ def _http_error(request, exc: HttpError):
 def _out_of_range(request, exc):
     # A number beyond what the database can store (e.g. an id of 10^30) is bad input, not a server error.
     return envelope(request, 400, "invalid_input", "数値が大きすぎます。入力内容を確認してください。")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _service_unavailable(request, exc):
+    # The database cannot be reached (restarting, failed over): a 503 the client may retry; Django reconnects on
+    # the next request, so this clears by itself when the database is back.
+    logger.warning("API request without a database: %s", exc)
+    response = envelope(request, 503, ServiceUnavailable.code, ServiceUnavailable.default_message)
+    response["Retry-After"] = str(ServiceUnavailable.retry_after)
+    return response
 
 
 @api.exception_handler(Exception)

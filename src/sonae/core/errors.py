@@ -63,3 +63,12 @@ class NotEligible(DomainError):
     code = "not_eligible"
     status = 409
     default_message = "加入の要件を満たしていません。"
+
+
+class ServiceUnavailable(DomainError):
+    """The database cannot be reached (restarting, failed over, overloaded): try again shortly."""
+
+    code = "service_unavailable"
+    status = 503
+    retry_after = 30  # seconds (the Retry-After header)
+    default_message = "ただいま一時的にご利用いただけません（データベースに接続できません）。しばらくしてから再度お試しください。"

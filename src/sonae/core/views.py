@@ -7,12 +7,15 @@ organisation are looked up through the selectors, which answer NotFound → 404.
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, ServiceUnavailable
 from .forms import ApiTokenCreateForm
 from .middleware import ACTIVE_ORG_SESSION_KEY
 
@@ -183,6 +186,44 @@ def error_404(request: HttpRequest, exception=None) -> HttpResponse:
     return HttpResponse(html, status=404)
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the database cannot be reached or used right now: connection
+    refused, closed by a restarting server, or locked — a 503 that goes away by itself, not a bug."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the API's error envelope under /api/, otherwise the Japanese page (it needs no
+    database, like every error page)."""
+    if request.path.startswith("/api/"):
+        body = {"code": ServiceUnavailable.code, "message": ServiceUnavailable.default_message}
+        response = JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        html = loader.render_to_string("errors/503.html", _error_context())
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(ServiceUnavailable.retry_after)
+    add_never_cache_headers(response)
+    return response
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
+    """Django calls this while handling the uncaught exception, which ``sys.exc_info`` therefore still holds:
+    when the database is unreachable — wherever it was hit, in a view or in a middleware (session, user) — the
+    answer is a 503 and the next request, once the database is back, works without restarting Sonae (Django
+    reconnects on the next request)."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
+    if request.path.startswith("/api/"):  # the envelope, even when a middleware failed before the API ran
+        body = {
+            "code": "server_error",
+            "message": "サーバーでエラーが発生しました。時間をおいて再度お試しください。",
+        }
+        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
     html = loader.render_to_string("errors/500.html", _error_context())
     return HttpResponseServerError(html)
