@@ -315,9 +315,11 @@ def _render_batch(run: LetterRun, batch: LetterBatch, people: list | None = None
     csv.writer(buffer, lineterminator="\r\n").writerows([[cell_text(cell) for cell in row] for row in rows])
     mailing = ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
     base = f"victims/letters/{run.pk}/{batch.number:04d}"
-    for old in (batch.pdf_file, batch.csv_file):
-        if old:
-            default_storage.delete(old)
+    # Besides the files recorded on the batch, those a worker killed before recording them left under the batch's
+    # names: the new files replace them (same letters, same codes) instead of being stored beside a second
+    # print file of the same letters.
+    for old in {batch.pdf_file, batch.csv_file, base + ".pdf.sealed", base + ".csv.sealed"} - {""}:
+        default_storage.delete(old)
     batch.pdf_file = save_sealed(base + ".pdf.sealed", pdf, _context(batch, "pdf"))
     batch.csv_file = save_sealed(base + ".csv.sealed", mailing, _context(batch, "csv"))
     batch.pdf_bytes = len(pdf)
