@@ -269,3 +269,21 @@ def test_issue_rows_hold_no_cell_values(world, incident, write_list):
     assert not any(
         "12-345" in i.message or "tanaka" in i.message for i in ImportIssue.objects.filter(job=job)
     )
+
+
+def test_a_committed_import_refreshes_the_planner_statistics_on_postgresql(
+    world, incident, imported, monkeypatch
+):
+    from django.db import connection
+
+    from sonae.victims.models import Victim, VictimKey
+    from sonae.victims.services import imports
+
+    monkeypatch.setattr(imports, "ANALYZE_AFTER_ROWS", 1)
+    job = imported()
+    assert job.status == "committed" and Victim.objects.filter(incident=incident).count() == 3
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [VictimKey._meta.db_table])
+            (estimate,) = cursor.fetchone()
+        assert estimate == VictimKey.objects.count()  # -1 ("never analysed") before

@@ -8,7 +8,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sonae.core.actors import Actor
@@ -26,7 +26,9 @@ from sonae.victims.models import (
     ImportJob,
     ImportStatus,
     IssueKind,
+    Victim,
     VictimCase,
+    VictimKey,
 )
 from sonae.victims.sealed import open_sealed, save_sealed
 
@@ -388,7 +390,22 @@ def import_commit(
             data={"incident": job.incident.reference, "imported": job.imported, "rows": job.rows},
             **audit_actor(actor, job.incident),
         )
+    _refresh_planner_statistics(job.imported)
     return job
+
+
+# Rows after which a committed import refreshes PostgreSQL's statistics itself.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_planner_statistics(rows: int) -> None:
+    """After a bulk load, PostgreSQL's planner still believes the old row counts until autovacuum runs: it then
+    plans the call-centre look-up (one key → one person) as a parallel scan of thousands of rows, 20–30 ms instead
+    of 0.1 ms (measured on a 1M-person case). ANALYZE samples the tables (about a second for a million rows)."""
+    if rows < ANALYZE_AFTER_ROWS or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Victim._meta.db_table}, {VictimKey._meta.db_table}")
 
 
 def _add_statistics(case: VictimCase, job: ImportJob) -> None:
