@@ -69,6 +69,9 @@ class Sample:
     text: str | None = None  # the CSV text ``data`` holds, when it is in an encoding the importers read
     width: int = 0  # number of header columns
 
+    def __repr__(self) -> str:  # what a failing example shows: enough to see the file, not 300 kB of it
+        return f"Sample(kind={self.kind!r}, size={len(self.data)}, data={self.data[:300]!r})"
+
 
 def cells() -> st.SearchStrategy[str]:
     """Cell text: arbitrary Unicode, Japanese-looking text, formulas and the nasty values above."""
