@@ -596,6 +596,19 @@ def approval_decision(request, approval_id: int, payload: ApprovalDecisionIn):
     return _approval(selectors.approval_get(actor, approval.pk))
 
 
+@router.post(
+    "/approvals/{approval_id}/withdraw",
+    response=ApprovalOut,
+    summary="事前承認・同意の依頼を取り下げる",
+    description="判断前の依頼を取り下げます（事業者）。判断済みの依頼は 409（`illegal_transition`）です。",
+)
+def approval_withdraw(request, approval_id: int):
+    actor = request.auth
+    approval = selectors.approval_get(actor, approval_id)
+    services.approval_transition(actor=actor, approval=approval, to_status=ApprovalStatus.WITHDRAWN)
+    return _approval(selectors.approval_get(actor, approval_id))
+
+
 # --- claims ----------------------------------------------------------------------------------------------------
 
 

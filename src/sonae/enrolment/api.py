@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -432,4 +433,76 @@ def policy_list(request, page: Query[ListParams]):
     description="契約1件（保険期間・プランの限度額を含む）を返します。権限の範囲外は 404 です。",
 )
 def policy_detail(request, policy_id: int):
+    return _policy_out(selectors.policy_get(request.auth, policy_id))
+
+
+# --- decisions on quotes, applications and policies ---------------------------------------------------------------
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000, description="理由")
+
+
+class ReviewIn(Schema):
+    decision: Literal["accept", "return"] = Field(..., description="`accept` 受け付ける、`return` 差し戻す")
+    reason: str = Field(
+        "", max_length=2000, description="理由（差戻しでは必須。締切後の受付では遅延の理由が必須）"
+    )
+
+
+class CancelIn(Schema):
+    effective_date: date = Field(..., description="解約日（その日の16:00に終了）")
+    reason: str = Field(..., min_length=1, max_length=2000, description="解約の理由")
+
+
+@router.post(
+    "/enrolment/quotes/{quote_id}/decline",
+    response=QuoteOut,
+    summary="見積を辞退する",
+    description="発行済みの見積を使わないことを記録します（事業者）。",
+)
+def quote_decline(request, quote_id: int, payload: ReasonIn):
+    quote = selectors.quote_get(request.auth, quote_id)
+    services.quote_decline(actor=request.auth, quote=quote, reason=payload.reason)
+    return _quote_out(selectors.quote_get(request.auth, quote_id))
+
+
+@router.post(
+    "/enrolment/applications/{application_id}/review",
+    response=ApplicationOut,
+    summary="加入依頼書を受け付ける・差し戻す（代理店）",
+    description="提出された加入依頼書を受け付けるか、理由を付けて事業者に差し戻します。",
+)
+def application_review(request, application_id: int, payload: ReviewIn):
+    application = selectors.application_get(request.auth, application_id)
+    if payload.decision == "accept":
+        services.application_accept(actor=request.auth, application=application, reason=payload.reason)
+    else:
+        services.application_return(actor=request.auth, application=application, reason=payload.reason)
+    return _application_out(selectors.application_get(request.auth, application_id))
+
+
+@router.post(
+    "/enrolment/applications/{application_id}/withdraw",
+    response=ApplicationOut,
+    summary="加入依頼を取り下げる",
+    description="受付前の加入依頼を取り下げます（事業者）。",
+)
+def application_withdraw(request, application_id: int, payload: ReasonIn):
+    application = selectors.application_get(request.auth, application_id)
+    services.application_withdraw(actor=request.auth, application=application, reason=payload.reason)
+    return _application_out(selectors.application_get(request.auth, application_id))
+
+
+@router.post(
+    "/enrolment/policies/{policy_id}/cancel",
+    response=PolicyOut,
+    summary="契約を解約する（代理店）",
+    description="解約日と理由を記録して契約を解約します。",
+)
+def policy_cancel(request, policy_id: int, payload: CancelIn):
+    policy = selectors.policy_get(request.auth, policy_id)
+    services.policy_cancel(
+        actor=request.auth, policy=policy, effective_date=payload.effective_date, reason=payload.reason
+    )
     return _policy_out(selectors.policy_get(request.auth, policy_id))
