@@ -247,6 +247,11 @@ API: dict[str, object] = {
     "sonae_incidents_api_work_case_notice_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_incidents_api_work_case_notice_detail": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_hospitals_api_notice_acknowledge": WRITE,  # POST /api/v1/hospitals/notices/{notice_id}/acknowledge
+    "sonae_enrolment_api_quote_decline": WRITE,  # POST /api/v1/enrolment/quotes/{quote_id}/decline
+    "sonae_enrolment_api_application_review": WRITE,  # POST /api/v1/enrolment/applications/{application_id}/review
+    "sonae_enrolment_api_application_withdraw": WRITE,  # POST …/applications/{application_id}/withdraw
+    "sonae_enrolment_api_policy_cancel": WRITE,  # POST /api/v1/enrolment/policies/{policy_id}/cancel
+    "sonae_claims_api_approval_withdraw": WRITE,  # POST /api/v1/approvals/{approval_id}/withdraw
     "sonae_incidents_api_work_evidence_list": Access({"provider", "desk"}, STAFF),
     "sonae_incidents_api_work_evidence_detail": NO_FIXTURE,  # the demo has no evidence (own tests check scoping)
     "sonae_duties_api_case_duties_version": Access({"provider", "desk"}, VIEWER),
