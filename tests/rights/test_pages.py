@@ -173,3 +173,11 @@ def test_the_reply_letter_asks_for_a_recent_password(world, own_case, settings):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
     response = client.post(f"/rights/{own_case.reference}/{pk}/disclosure/", {"reason": "開示"})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_a_victim_id_beyond_any_database_id_is_a_form_error_not_a_crash(world, own_case):
+    response = _client(world, "provider").post(
+        f"/rights/{own_case.reference}/new/", {**FORM, "victim_id": str(10**30)}
+    )
+    assert response.status_code == 400
+    assert not RightsRequest.objects.exists()

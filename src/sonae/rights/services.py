@@ -83,7 +83,8 @@ def _check_victim(incident: Incident, victim_id) -> int | None:
         victim_model = apps.get_model("victims", "Victim")
     except LookupError:  # without the victims app a request names no list entry
         raise InvalidInput("対象者を特定できません。", field="victim_id") from None
-    if isinstance(victim_id, bool) or not str(victim_id).isdigit():
+    if isinstance(victim_id, bool) or not str(victim_id).isdigit() or int(victim_id) >= 1 << 63:
+        # Beyond a 64-bit id the database itself would fail (SQLite raises OverflowError): bad input, not a 500.
         raise InvalidInput("対象者を特定できません。", field="victim_id")
     if not victim_model.objects.filter(pk=int(victim_id), incident=incident).exists():
         raise InvalidInput("この事案の対象者一覧にいない方は指定できません。", field="victim_id")
