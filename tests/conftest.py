@@ -100,9 +100,16 @@ def user_of_kind(make_member):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters and TOTP replay marks live in the cache: never let them leak between tests."""
+    """Rate-limit counters and TOTP replay marks live in the cache, tokens and cases in per-process memos: never
+    let them leak between tests."""
     from django.core.cache import cache
 
+    from sonae.core import localcache, ratelimit
+
     cache.clear()
+    localcache.clear_all()
+    ratelimit.forget_local_counts()
     yield
     cache.clear()
+    localcache.clear_all()
+    ratelimit.forget_local_counts()

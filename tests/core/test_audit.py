@@ -159,3 +159,90 @@ def test_the_chain_is_chosen_by_process_id(settings):
     import os
 
     assert current_chain() == os.getpid() % 5
+
+
+# -- the one-statement append (PostgreSQL) and relaxed durability ----------------------------------------------
+
+
+def test_the_returned_event_is_the_stored_row(user, org):
+    event = audit_record(action="test.stored", actor=user, organisation=org, target=org, data={"k": "値"})
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.hash, stored.prev_hash, stored.chain) == (event.hash, event.prev_hash, event.chain)
+    assert stored.data == {"k": "値"} and stored.actor_label == user.email
+    assert (stored.target_type, stored.target_id) == ("core.organisation", str(org.pk))
+
+
+def test_an_event_without_actor_or_organisation_is_chained(org):
+    first = audit_record(action="test.system")
+    second = audit_record(action="test.system2", organisation=org)
+    assert first.actor_id is None and first.actor_label == "system"
+    assert second.prev_hash == first.hash
+    assert verify_chain().ok
+
+
+def test_appending_recreates_a_chain_head_that_disappeared(user, org):
+    from sonae.core.models import AuditChainHead
+
+    first = audit_record(action="test.before", actor=user, organisation=org)
+    AuditChainHead.objects.filter(id=first.chain + 1).delete()
+    again = audit_record(action="test.after", actor=user, organisation=org)
+    assert AuditEvent.objects.filter(pk=again.pk).exists()
+    assert AuditChainHead.objects.get(id=again.chain + 1).last_event_id == again.pk
+
+
+def test_relaxed_durability_inside_a_transaction_keeps_the_commit_durable(user, org):
+    # Tests run inside a transaction: the flag must not switch off synchronous commit for the change around it.
+    audit_record(action="test.relaxed", actor=user, organisation=org, relaxed_durability=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_relaxed_durability_ends_with_its_own_statement(user, org):
+    event = audit_record(action="test.relaxed", actor=user, organisation=org, relaxed_durability=True)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_one_chain_keep_it_valid(monkeypatch, user, org):
+    """Threads (each with its own database connection) append to the same chain at once: every event is linked
+    to exactly one predecessor and the chain verifies."""
+    import threading
+
+    from django.db import connections
+
+    from sonae.core import audit
+
+    monkeypatch.setattr(audit, "current_chain", lambda: 3)
+    threads_count = 4 if connection.vendor == "postgresql" else 1  # SQLite has one writer at a time anyway
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(15):
+                audit_record(
+                    action=f"test.t{n}.{i}", actor=user, organisation=org, relaxed_durability=bool(i % 2)
+                )
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    events = list(AuditEvent.objects.filter(chain=3).order_by("id"))
+    assert len(events) == 15 * threads_count
+    assert len({e.prev_hash for e in events}) == len(events)
+    assert verify_chain().ok

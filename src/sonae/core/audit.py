@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent, Organisation, User
@@ -76,33 +76,43 @@ def audit_record(
     target=None,
     reason: str = "",
     data: dict | None = None,
+    relaxed_durability: bool = False,
 ) -> AuditEvent:
     """Append one audit event. Call it inside the transaction of the change it records.
 
     ``target`` is a model instance or a ``(type, id)`` tuple; ``data`` must be JSON-serialisable and must not hold
     personal data in clear (record which fields were touched, not their values).
+
+    ``relaxed_durability``: for a read that changes nothing (a call-centre look-up), an event appended outside
+    any transaction may commit without waiting for the disk flush on PostgreSQL (``synchronous_commit = off``):
+    if the database server itself crashes, the last fraction of a second of such events can be lost, and the
+    chain stays valid. Inside a transaction the flag is ignored (the change it records must be durable).
     """
     target_type, target_id = _target_parts(target)
     # Microsecond precision survives every supported database, so the hash can be recomputed from the row.
     now = timezone.now().replace(tzinfo=UTC)
     chain = current_chain()
+    signed_in = actor is not None and actor.is_authenticated
+    event = AuditEvent(
+        at=now,
+        actor=actor if signed_in else None,
+        actor_label=actor.email if signed_in else "system",
+        organisation=organisation,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+        data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
+        chain=chain,
+    )
+    if connection.vendor == "postgresql":
+        relaxed = relaxed_durability and not connection.in_atomic_block
+        return _append_postgresql(event, relaxed)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=chain + 1, defaults={"last_hash": GENESIS_HASH, "last_event_id": 0}
         )
-        event = AuditEvent(
-            at=now,
-            actor=actor if (actor is not None and actor.is_authenticated) else None,
-            actor_label=(actor.email if (actor is not None and actor.is_authenticated) else "system"),
-            organisation=organisation,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            reason=reason,
-            data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-            prev_hash=head.last_hash,
-            chain=chain,
-        )
+        event.prev_hash = head.last_hash
         event.hash = compute_hash(head.last_hash, event)
         event.save()
         head.last_hash = event.hash
@@ -111,8 +121,77 @@ def audit_record(
     return event
 
 
+# One statement, one round trip: lock the chain's head, insert the event hashed on the head's last hash
+# (PostgreSQL's sha256 over the same text ``compute_hash`` hashes: the canonical JSON does not hold prev_hash),
+# move the head. Concurrent appends to the chain wait on the head's row lock, then read its latest version.
+_APPEND_SQL = """
+WITH head AS (
+    SELECT last_hash FROM core_auditchainhead WHERE id = %(head)s FOR UPDATE
+), durability AS (
+    SELECT CASE WHEN %(relaxed)s THEN set_config('synchronous_commit', 'off', true) END AS value
+), event AS (
+    INSERT INTO core_auditevent (at, actor_id, actor_label, organisation_id, action, target_type, target_id,
+                                 reason, data, prev_hash, hash, chain)
+    SELECT %(at)s::timestamptz, %(actor)s::bigint, %(actor_label)s::text, %(organisation)s::bigint,
+           %(action)s::text, %(target_type)s::text, %(target_id)s::text, %(reason)s::text, %(data)s::jsonb, head.last_hash,
+           encode(sha256(convert_to(head.last_hash || E'\\n' || %(canonical)s, 'UTF8')), 'hex'), %(chain)s::smallint
+    FROM head, durability
+    RETURNING id, prev_hash, hash
+)
+UPDATE core_auditchainhead SET last_hash = event.hash, last_event_id = event.id
+FROM event WHERE core_auditchainhead.id = %(head)s
+RETURNING event.id, event.prev_hash, event.hash
+"""
+_known_heads: set[int] = set()
+
+
+def _append_postgresql(event: AuditEvent, relaxed: bool, retry: bool = True) -> AuditEvent:
+    head_id = event.chain + 1
+    params = {
+        "head": head_id,
+        "relaxed": relaxed,
+        "at": event.at,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "organisation": event.organisation_id,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "reason": event.reason,
+        "data": json.dumps(event.data, ensure_ascii=False),
+        "canonical": _canonical(event),
+        "chain": event.chain,
+    }
+    with connection.cursor() as cursor:
+        if head_id not in _known_heads:
+            cursor.execute(
+                "INSERT INTO core_auditchainhead (id, last_hash, last_event_id) VALUES (%s, %s, 0) "
+                "ON CONFLICT (id) DO NOTHING",
+                [head_id, GENESIS_HASH],
+            )
+        cursor.execute(_APPEND_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        # The head row is not there although this process saw it (a rolled-back transaction created it, or a
+        # restored database): create it and append again.
+        _known_heads.discard(head_id)
+        if not retry:
+            raise RuntimeError(f"audit chain head {head_id} could not be created")
+        return _append_postgresql(event, relaxed, retry=False)
+    _known_heads.add(head_id)
+    event.pk, event.prev_hash, event.hash = row
+    return event
+
+
 def audit_personal_data_access(
-    *, actor: User, organisation: Organisation | None, target, reason: str, kind: str = "viewed", data=None
+    *,
+    actor: User,
+    organisation: Organisation | None,
+    target,
+    reason: str,
+    kind: str = "viewed",
+    data=None,
+    relaxed_durability: bool = False,
 ) -> AuditEvent:
     """Record that personal data was viewed or exported, with the reason the user gave."""
     if not reason or not reason.strip():
@@ -124,6 +203,7 @@ def audit_personal_data_access(
         target=target,
         reason=reason.strip(),
         data=data,
+        relaxed_durability=relaxed_durability,
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from .actors import Actor
 from .audit import audit_record
 from .errors import InvalidInput, PermissionDenied
+from .localcache import TtlCache
 from .models import ApiToken, Membership, Notification, Organisation, Role, User
 
 TOKEN_PREFIX = "sonae_"
@@ -95,20 +96,33 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
+_tokens = TtlCache("api_tokens")
+_tokens.clear_on_save(ApiToken, Organisation)
+
+
 def api_token_authenticate(secret: str) -> ApiToken | None:
-    """The active token matching ``secret``, or None. Updates ``last_used_at`` at most once a minute."""
+    """The active token matching ``secret``, or None. Updates ``last_used_at`` at most once a minute.
+
+    The token and its organisation are kept in this process for a few seconds (``sonae.core.localcache``): a
+    revoked token, or one of a deactivated organisation, is refused everywhere within that time and at once in
+    the process that revoked it. The returned token is shared: callers must not change it.
+    """
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("organisation")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True, organisation__is_active=True)
-        .first()
+    token = _tokens.get_or_load(
+        hash_token(secret),
+        lambda: (
+            ApiToken.objects.select_related("organisation")
+            .filter(token_hash=hash_token(secret), revoked_at__isnull=True, organisation__is_active=True)
+            .first()
+        ),
     )
     if token is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 

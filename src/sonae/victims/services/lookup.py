@@ -5,10 +5,10 @@ the match against the decrypted record, and answers only what the caller needs: 
 letter was sent, the gift's status. Every look-up — found or not — is written to the audit log with the reason
 the operator gave, and look-ups are rate-limited per user.
 
-Audit write and durability: the look-up's audit event is appended in its own short transaction; on PostgreSQL
-that transaction commits with ``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on).
-The chained audit log serialises its writers on one row; waiting for a disk flush while holding it would cap all
-look-ups at a few hundred a second. The trade-off: if the database server itself crashes, audit events of
+Audit write and durability: the look-up's audit event is appended in one statement of its own; on PostgreSQL
+it commits with ``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on; see
+``audit_record(relaxed_durability=...)``). Each audit chain serialises its writers on one row; waiting for a disk
+flush while holding it would cap look-ups at a few hundred a second. The trade-off: if the database server itself crashes, audit events of
 look-ups from its last fraction of a second (wal_writer_delay, 200 ms by default) can be lost; the chain stays
 valid (a lost event takes its head update with it). Changes to data are never written this way.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sonae.core.actors import Actor
@@ -164,18 +164,15 @@ def _audit_lookup(actor: Actor, incident, mode: str, reason: str, matches: list[
     data = {"incident": incident.reference, "by": mode, "found": len(matches)}
     if len(matches) > 1:
         data["victims"] = [v.pk for v in matches[:20]]
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True):
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        audit_personal_data_access(
-            actor=actor.user,
-            organisation=actor.organisation,
-            target=target,
-            reason=reason,
-            kind="lookup",
-            data=data,
-        )
+    audit_personal_data_access(
+        actor=actor.user,
+        organisation=actor.organisation,
+        target=target,
+        reason=reason,
+        kind="lookup",
+        data=data,
+        relaxed_durability=getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True),
+    )
 
 
 # -- inquiries -------------------------------------------------------------------------------------------------
