@@ -184,6 +184,10 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's cursors bind on the client and never prepare; this only lets ``sonae.core.hotsql`` prepare its
+        # few hot statements explicitly (psycopg prepares nothing by itself below this threshold).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

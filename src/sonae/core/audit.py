@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import hotsql
 from .models import AuditChainHead, AuditEvent, Organisation, User
 
 GENESIS_HASH = "0" * 64
@@ -121,7 +122,7 @@ def audit_record(
     return event
 
 
-# One statement, one round trip: lock the chain's head, insert the event hashed on the head's last hash
+# One statement, one round trip, prepared once per connection (``hotsql``): lock the chain's head, insert the event hashed on the head's last hash
 # (PostgreSQL's sha256 over the same text ``compute_hash`` hashes: the canonical JSON does not hold prev_hash),
 # move the head. Concurrent appends to the chain wait on the head's row lock, then read its latest version.
 _APPEND_SQL = """
@@ -162,15 +163,15 @@ def _append_postgresql(event: AuditEvent, relaxed: bool, retry: bool = True) -> 
         "canonical": _canonical(event),
         "chain": event.chain,
     }
-    with connection.cursor() as cursor:
-        if head_id not in _known_heads:
+    if head_id not in _known_heads:
+        with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO core_auditchainhead (id, last_hash, last_event_id) VALUES (%s, %s, 0) "
                 "ON CONFLICT (id) DO NOTHING",
                 [head_id, GENESIS_HASH],
             )
-        cursor.execute(_APPEND_SQL, params)
-        row = cursor.fetchone()
+    rows = hotsql.fetch(_APPEND_SQL, params)
+    row = rows[0] if rows else None
     if row is None:
         # The head row is not there although this process saw it (a rolled-back transaction created it, or a
         # restored database): create it and append again.
