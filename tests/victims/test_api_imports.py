@@ -143,6 +143,13 @@ def test_the_report_is_paged_and_exported(
         api_call(client, auth, "post", f"{base}/validate")
     page = api_call(client, auth, "get", f"{base}/issues?limit=2").json()
     assert page["count"] == 3 and page["next_offset"] == 2 and [i["line"] for i in page["items"]] == [5, 6]
+    # The report is rewritten by each validation: updated_since goes by the job's last change.
+    assert (
+        api_call(client, auth, "get", f"{base}/issues?updated_since=2000-01-01T00:00:00").json()["count"] == 3
+    )
+    assert (
+        api_call(client, auth, "get", f"{base}/issues?updated_since=2999-01-01T00:00:00").json()["count"] == 0
+    )
     exported = api_call(client, auth, "get", f"{base}/issues?format=csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["行", "種類", "列"] and [r[0] for r in rows[1:]] == ["5", "6", "7"]
@@ -206,6 +213,10 @@ def test_steps_out_of_order_are_409(
         assert response.json()["message"]
     ImportJob.objects.filter(pk=job["id"]).update(status=ImportStatus.VALIDATING, phase="validating")
     assert api_call(client, auth, "post", f"{base}/validate").status_code == 409
+    assert api_call(client, auth, "post", f"{base}/confirm").status_code == 409  # not while validating
+    # A failed validation is validated again, not committed; only a commit that failed half-way resumes.
+    ImportJob.objects.filter(pk=job["id"]).update(status=ImportStatus.FAILED, phase="")
+    assert api_call(client, auth, "post", f"{base}/confirm").status_code == 409
     ImportJob.objects.filter(pk=job["id"]).update(status=ImportStatus.VALIDATED, phase="")
     with django_capture_on_commit_callbacks(execute=True):
         api_call(client, auth, "post", f"{base}/confirm")

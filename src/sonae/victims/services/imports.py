@@ -433,7 +433,8 @@ def _enqueue(job: ImportJob, commit: bool) -> None:
 
 def import_validation_start(*, actor: Actor, job: ImportJob) -> ImportJob:
     """Start the validation task of a job whose mapping is set (the page's "validate every row" step, after
-    ``import_job_map``). A job already being validated is refused: its mapping is reset to ``uploaded`` first."""
+    ``import_job_map``). A job being validated is refused (setting its mapping again puts it back to
+    ``uploaded``)."""
     require_provider_of(actor, job.incident, "victims.import")
     if job.status == ImportStatus.VALIDATING:
         raise IllegalTransition("検証中です。終わってから実行してください。")
