@@ -263,6 +263,28 @@ API: dict[str, object] = {
     "sonae_victims_api_letter_run_detail": Access({"provider"}, VIEWER),
     # Inquiries hold personal data: the provider and the desk it granted access (granted in the world).
     "sonae_victims_api_inquiry_list": Access({"provider", "desk"}, STAFF),
+    # The work on a victims list (imports, letters, gifts): the case's provider, as the pages; everybody else 404.
+    "sonae_victims_api_imports_import_mapping": Access({"provider"}, VIEWER),
+    "sonae_victims_api_imports_import_issues": Access({"provider"}, VIEWER),
+    "sonae_victims_api_letters_letter_template": Access({"provider"}, VIEWER),
+    "sonae_victims_api_letters_letter_preview_pdf": Access({"provider"}, STAFF),
+    # The gift settings and totals (no personal data) for every reader of the case's statistics, as the page.
+    "sonae_victims_api_gifts_gifts": Access(CASE_STATS, VIEWER),
+    "sonae_victims_api_imports_import_upload": WRITE,  # POST /api/v1/victims/{reference}/imports (multipart)
+    "sonae_victims_api_imports_import_mapping_set": WRITE,  # PUT …/imports/{import_id}/mapping
+    "sonae_victims_api_imports_import_validate": WRITE,  # POST …/imports/{import_id}/validate
+    "sonae_victims_api_imports_import_duplicates": WRITE,  # PUT …/imports/{import_id}/duplicates
+    "sonae_victims_api_imports_import_confirm": WRITE,  # POST …/imports/{import_id}/confirm
+    "sonae_victims_api_imports_import_cancel": WRITE,  # POST …/imports/{import_id}/cancel
+    "sonae_victims_api_letters_letter_template_set": WRITE,  # PUT /api/v1/victims/{reference}/letters/template
+    "sonae_victims_api_letters_letter_run_start": WRITE,  # POST /api/v1/victims/{reference}/letter-runs
+    # POST …/letter-runs/{run_id}/batches/{number}/download (a personal-data export with a reason)
+    "sonae_victims_api_letters_letter_batch_download": WRITE,
+    "sonae_victims_api_letters_letter_batch_sent": WRITE,  # POST …/letter-runs/{run_id}/batches/{number}/sent
+    "sonae_victims_api_gifts_gifts_set": WRITE,  # PUT /api/v1/victims/{reference}/gifts
+    "sonae_victims_api_gifts_gifts_recipients": WRITE,  # POST /api/v1/victims/{reference}/gifts/recipients
+    "sonae_victims_api_gifts_gifts_shipped": WRITE,  # POST /api/v1/victims/{reference}/gifts/shipped
+    "sonae_victims_api_gifts_gifts_returns": WRITE,  # POST /api/v1/victims/{reference}/gifts/returns (multipart)
     "sonae_incidents_api_work_task_create": WRITE,  # POST /api/v1/incidents/{reference}/tasks
     "sonae_incidents_api_work_task_update": WRITE,  # PATCH /api/v1/incidents/{reference}/tasks/{task_id}
     "sonae_incidents_api_work_note_add": WRITE,  # POST /api/v1/incidents/{reference}/timeline/notes

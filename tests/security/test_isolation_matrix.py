@@ -267,6 +267,26 @@ FOREIGN_WRITES = [
         {"mode": "code", "code": "SN-0000-0000-0000", "reason": "照会"},
     ),
     ("post", "/api/v1/victims/{reference}/inquiries", {"category": "letter", "answer": "再送を受け付けた。"}),
+    ("put", "/api/v1/victims/{reference}/imports/{import_id}/mapping", {"mapping": ["name"]}),
+    ("put", "/api/v1/victims/{reference}/imports/{import_id}/duplicates", {"import_lines": [2]}),
+    ("post", "/api/v1/victims/{reference}/imports/{import_id}/validate", None),
+    ("post", "/api/v1/victims/{reference}/imports/{import_id}/confirm", None),
+    ("post", "/api/v1/victims/{reference}/imports/{import_id}/cancel", None),
+    ("put", "/api/v1/victims/{reference}/letters/template", {"template": "{氏名} 様"}),
+    ("post", "/api/v1/victims/{reference}/letter-runs", {"letter_date": "2026-04-01"}),
+    (
+        "post",
+        "/api/v1/victims/{reference}/letter-runs/{run_id}/batches/{number}/download",
+        {"kind": "csv", "reason": "印刷会社への入稿"},
+    ),
+    (
+        "post",
+        "/api/v1/victims/{reference}/letter-runs/{run_id}/batches/{number}/sent",
+        {"sent_on": "2026-04-01"},
+    ),
+    ("put", "/api/v1/victims/{reference}/gifts", {"kind": "QUOカード", "amount_individual": 500}),
+    ("post", "/api/v1/victims/{reference}/gifts/recipients", None),
+    ("post", "/api/v1/victims/{reference}/gifts/shipped", {"shipped_on": "2026-04-01"}),
 ]
 
 

@@ -279,6 +279,8 @@ def api_path(path: str, side: Side, case_side: Side | None = None) -> str | None
         if param == "version":  # duty assessment versions: the first exists on every assessed case
             return 1
         if param == "number":
+            if "/batches/" in path:  # a letter run's first print file
+                return 1
             return getattr(side.ids["claim"], "number", None)
         if param == "delivery_id":
             return getattr(side.ids.get("delivery"), "delivery_id", None)

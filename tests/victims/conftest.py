@@ -133,3 +133,37 @@ def imported(world, incident, write_list):
         )
 
     return make
+
+
+@pytest.fixture
+def bearer(world):
+    """``bearer(name, role="staff")``: the Authorization header of an API token of ``name``'s organisation."""
+    from sonae.core.models import ApiToken
+    from sonae.core.services import TOKEN_PREFIX, hash_token
+
+    made: dict[tuple[str, str], str] = {}
+
+    def make(name: str, role: str = "staff") -> str:
+        if (name, role) not in made:
+            secret = f"{TOKEN_PREFIX}work-{name}-{role}-secret"
+            ApiToken.objects.create(
+                organisation=getattr(world, name).organisation,
+                name=f"{name}-{role}",
+                prefix=secret[6:14],
+                token_hash=hash_token(secret),
+                role=role,
+            )
+            made[name, role] = f"Bearer {secret}"
+        return made[name, role]
+
+    return make
+
+
+def api_call(client, auth: str, method: str, path: str, body=None, **extra):
+    """``method`` on ``/api/v1{path}`` with ``auth``; ``body`` as JSON (a dict) or multipart (``multipart=True``)."""
+    headers = {"Authorization": auth}
+    if body is None:
+        return getattr(client, method)(f"/api/v1{path}", headers=headers, **extra)
+    if extra.pop("multipart", False):
+        return getattr(client, method)(f"/api/v1{path}", body, headers=headers, **extra)
+    return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json", headers=headers)

@@ -181,3 +181,17 @@ def test_downloading_a_mailing_list_asks_for_a_recent_password(
     settings.SONAE_REQUIRE_RECENT_AUTH = False
     response = client.post(url, {"kind": "csv", "reason": "入稿"})
     assert response.status_code == 200 and "鈴鹿" in response.content.decode("utf-8-sig")
+
+
+def test_the_import_page_title_is_plain_text(world, incident, client_for):
+    # The cancel form once sat in the title block: its markup and CSRF token became the browser tab's title.
+    import re
+
+    client = client_for("provider")
+    upload = SimpleUploadedFile("l.csv", csv_text(GOOD_ROWS).encode("cp932"))
+    client.post(reverse("victims:import_new", args=[incident.reference]), {"file": upload})
+    job = ImportJob.objects.get()
+    html = client.get(reverse("victims:import_detail", args=[incident.reference, job.pk])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<form" not in title and "csrfmiddlewaretoken" not in title and f"#{job.pk}" in title
+    assert html.count("この取り込みを取り消す") == 1

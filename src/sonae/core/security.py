@@ -159,6 +159,15 @@ def last_authenticated_at(request: HttpRequest) -> float | None:
     return max(times) if times else None
 
 
+def recently_authenticated(request: HttpRequest, minutes: int = 10) -> bool:
+    """Whether the user signed in or re-authenticated within the last ``minutes`` (always true when
+    ``settings.SONAE_REQUIRE_RECENT_AUTH`` is off). No side effect: the API answers 403 itself."""
+    if not getattr(settings, "SONAE_REQUIRE_RECENT_AUTH", True):
+        return True
+    at = last_authenticated_at(request)
+    return at is not None and time.time() - at <= minutes * 60
+
+
 def require_recent_auth(
     request: HttpRequest, minutes: int = 10, back: str | None = None
 ) -> HttpResponse | None:
@@ -169,10 +178,7 @@ def require_recent_auth(
     ``settings.SONAE_REQUIRE_RECENT_AUTH = False`` turns the check off (the test settings do, because tests
     sign in with ``force_login``, which records no authentication time).
     """
-    if not getattr(settings, "SONAE_REQUIRE_RECENT_AUTH", True):
-        return None
-    at = last_authenticated_at(request)
-    if at is not None and time.time() - at <= minutes * 60:
+    if recently_authenticated(request, minutes):
         return None
     # After a POST the user comes back to the page with the form (``back``, GET), not to a replayed POST.
     if back is None:

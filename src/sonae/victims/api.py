@@ -1,4 +1,5 @@
-"""Victims API: aggregates of a case's list, the call-centre look-up and inquiry records.
+"""Victims API: aggregates of a case's list, the call-centre look-up and inquiry records (the work on the list —
+imports, letters, condolence gifts — is in ``api_imports``, ``api_letters`` and ``api_gifts``, on this router).
 
 Scoping is the selectors' (the same as the pages): statistics for the provider, desk, agency and insurer;
 personal data (the look-up) for the case's provider and — when the provider grants it — the desk. Look-ups are
@@ -175,6 +176,7 @@ class ImportJobOut(Schema):
     status: str = Field(description="状態：" + _labels(ImportStatus))
     status_label: str
     source_name: str = Field(description="ファイル名")
+    file_kind: str = Field(description="ファイルの形式（`csv` または `xlsx`）")
     encoding: str = Field(description="文字コード")
     rows: int = Field(description="行数")
     rejected: int = Field(description="エラー行")
@@ -183,6 +185,9 @@ class ImportJobOut(Schema):
     imported: int = Field(description="取り込み済み")
     percent: int = Field(description="進み具合（%）")
     running: bool = Field(description="処理中")
+    phase: str = Field(
+        description="処理中の段階（`validating` 検証、`committing` 取り込み。処理中でなければ空）"
+    )
     error_message: str
     created_at: datetime
     validated_at: datetime | None
@@ -235,6 +240,7 @@ def _import_job(job) -> dict:
         "status": job.status,
         "status_label": job.get_status_display(),
         "source_name": job.source_name,
+        "file_kind": job.file_kind,
         "encoding": job.encoding,
         "rows": job.rows,
         "rejected": job.rejected,
@@ -243,6 +249,7 @@ def _import_job(job) -> dict:
         "imported": job.imported,
         "percent": job.percent,
         "running": job.is_running,
+        "phase": job.phase,
         "error_message": job.error_message,
         "created_at": job.created_at,
         "validated_at": job.validated_at,
@@ -407,3 +414,8 @@ def inquiry_list(request, reference: str, page: Query[ListParams]):
     return paginate(
         request, selectors.inquiries_for(actor, incident, case), page, _inquiry, export=INQUIRY_EXPORT
     )
+
+
+# The work on the list, on this router (a path with several methods — GET and POST …/imports — must be declared
+# on one router for Ninja to route both).
+from . import api_gifts, api_imports, api_letters  # noqa: E402, F401

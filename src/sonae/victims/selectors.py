@@ -26,6 +26,7 @@ from sonae.incidents.models import Incident
 from sonae.victims.items import ITEM_BITS
 from sonae.victims.models import (
     GiftStatus,
+    ImportIssue,
     ImportJob,
     Inquiry,
     InquiryCategory,
@@ -115,6 +116,15 @@ def is_provider_of(actor: Actor | None, incident) -> bool:
     )
 
 
+def provider_case_get(actor: Actor | None, reference: str):
+    """``case_get`` for the parts of a case only its provider works (imports, letters): NotFound for anyone
+    else, the kinds that see the case's statistics included."""
+    incident, case = case_get(actor, reference)
+    if not is_provider_of(actor, incident):
+        raise NotFound()
+    return incident, case
+
+
 # -- imports ---------------------------------------------------------------------------------------------------
 
 
@@ -130,6 +140,13 @@ def import_job_get(actor: Actor | None, incident, pk) -> ImportJob:
         return import_jobs_for(actor, incident).get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def import_issues(job: ImportJob, kind: str | None = None) -> QuerySet[ImportIssue]:
+    """The validation report of a job the caller got from ``import_job_get``: errors (line, column, reason; the
+    messages never repeat a cell's value) and duplicates, by line."""
+    issues = ImportIssue.objects.filter(job=job).order_by("line", "id")
+    return issues.filter(kind=kind) if kind else issues
 
 
 # -- letters ------------------------------------------------------------------------------------------------------

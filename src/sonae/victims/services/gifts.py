@@ -135,14 +135,19 @@ _RETURN_HEADERS = {
 }
 
 
+def returns_check_size(size: int) -> None:
+    """A returns file larger than the limit is refused before it is read into memory."""
+    if size > MAX_RETURNS_BYTES:
+        raise InvalidInput("ファイルが大きすぎます（20MBまで）。", field="file")
+
+
 def returns_import(*, actor: Actor, incident, data: bytes) -> ReturnsResult:
     """Read back returned mail, address corrections and declined gifts (CSV: お問い合わせ番号, 区分, 郵便番号,
     住所, 日付). A corrected address is written to the person's encrypted record and the person is flagged for a
     new letter; a returned shipment marks the letter (and a shipped gift) as returned. Every bad line is
     reported; good lines are applied."""
     require_provider_of(actor, incident, "victims.gifts")
-    if len(data) > MAX_RETURNS_BYTES:
-        raise InvalidInput("ファイルが大きすぎます（20MBまで）。", field="file")
+    returns_check_size(len(data))
     try:
         text = data.decode(detect_encoding(data[: 1 << 20]))
     except (UnreadableFile, UnicodeDecodeError, LookupError):

@@ -419,6 +419,56 @@ def _add_statistics(case: VictimCase, job: ImportJob) -> None:
     case.save(update_fields=["persons", "corporations", "item_counts", "stats_updated_at", "updated_at"])
 
 
+def _enqueue(job: ImportJob, commit: bool) -> None:
+    """Hand the job to the task worker once the current transaction commits."""
+
+    def go():
+        from sonae.victims.tasks import run_import
+
+        result = run_import.enqueue(job.pk, commit)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(getattr(result, "id", "")))
+
+    transaction.on_commit(go)
+
+
+def import_validation_start(*, actor: Actor, job: ImportJob) -> ImportJob:
+    """Start the validation task of a job whose mapping is set (the page's "validate every row" step, after
+    ``import_job_map``). A job being validated is refused (setting its mapping again puts it back to
+    ``uploaded``)."""
+    require_provider_of(actor, job.incident, "victims.import")
+    if job.status == ImportStatus.VALIDATING:
+        raise IllegalTransition("検証中です。終わってから実行してください。")
+    with transaction.atomic():
+        import_transition(job, ImportStatus.VALIDATING)
+        job.phase = "validating"
+        job.progress_bytes = 0
+        job.error_message = ""
+        job.save(update_fields=["phase", "progress_bytes", "error_message", "updated_at"])
+        _enqueue(job, commit=False)
+    return job
+
+
+def import_commit_start(*, actor: Actor, job: ImportJob, import_lines: set[int] | None = None) -> ImportJob:
+    """The user's confirmation: record the decision on duplicates (when ``import_lines`` is given and the job is
+    validated) and start the commit task; a commit that failed half-way resumes after its last batch."""
+    require_provider_of(actor, job.incident, "victims.import")
+    resumable = job.status == ImportStatus.FAILED and job.chunks_committed > 0
+    if job.status != ImportStatus.VALIDATED and not resumable:
+        # Not while validating or already committing (a second task would race the first), nor before a
+        # validation passed.
+        raise IllegalTransition(
+            f"取り込みの状態「{ImportStatus(job.status).label}」では取り込めません。検証が終わってから確定してください。"
+        )
+    with transaction.atomic():
+        if import_lines is not None and job.status == ImportStatus.VALIDATED:
+            import_decide(actor=actor, job=job, import_lines=import_lines)
+        import_transition(job, ImportStatus.COMMITTING)
+        job.phase = "committing"
+        job.save(update_fields=["phase", "updated_at"])
+        _enqueue(job, commit=True)
+    return job
+
+
 def import_cancel(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     """Abandon an import before its commit started (nothing was written)."""
     if actor is not None:

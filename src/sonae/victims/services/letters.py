@@ -345,7 +345,12 @@ def letter_batch_file(*, actor: Actor, batch: LetterBatch, kind: str, reason: st
         raise IllegalTransition("このファイルはまだ作成されていません。")
     if not (reason or "").strip():
         raise InvalidInput("ダウンロードの理由を入力してください。", field="reason")
+    if kind not in ("pdf", "csv"):
+        raise InvalidInput("ファイルの種類は pdf または csv にしてください。", field="kind")
     name = batch.pdf_file if kind == "pdf" else batch.csv_file
+    data = {"incident": incident.reference, "file": kind, "letters": batch.count}
+    if actor.token is not None:  # through the API with a token: which one (there is no user)
+        data.update(via="token", token=actor.token.prefix)
     with transaction.atomic():
         audit_personal_data_access(
             actor=actor.user,
@@ -353,7 +358,7 @@ def letter_batch_file(*, actor: Actor, batch: LetterBatch, kind: str, reason: st
             target=batch,
             reason=reason,
             kind="exported",
-            data={"incident": incident.reference, "file": kind, "letters": batch.count},
+            data=data,
         )
     content = read_sealed(name, _context(batch, kind))
     filename = f"{incident.reference}-letters-{batch.run_id}-{batch.number:04d}.{kind}"

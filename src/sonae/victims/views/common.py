@@ -48,6 +48,15 @@ def case_for(request: HttpRequest, reference: str):
     return actor, incident, case
 
 
+def provider_case_for(request: HttpRequest, reference: str):
+    """``case_for`` for the parts of a case only its provider works (imports, letters): 404 for anyone else."""
+    actor = request.actor
+    if not actor:
+        raise PermissionDenied
+    incident, case = selectors.provider_case_get(actor, reference)
+    return actor, incident, case
+
+
 def page_context(request, actor, incident, case, section: str) -> dict:
     """The incident's case layout (header, tabs) plus the victims sub-navigation."""
     from sonae.incidents.views.common import case_context

@@ -17,7 +17,7 @@ from sonae.victims.importing.columns import target_label
 from sonae.victims.models import ImportJob, ImportStatus, IssueKind
 from sonae.victims.services import imports
 
-from .common import case_for, domain_errors, page_context
+from .common import case_for, domain_errors, page_context, provider_case_for
 
 
 def _job(request, reference: str, pk: int):
@@ -25,23 +25,11 @@ def _job(request, reference: str, pk: int):
     return actor, incident, case, selectors.import_job_get(actor, incident, pk)
 
 
-def _enqueue(job: ImportJob, commit: bool) -> None:
-    from sonae.victims.tasks import run_import
-
-    def go():
-        result = run_import.enqueue(job.pk, commit)
-        ImportJob.objects.filter(pk=job.pk).update(task_id=str(getattr(result, "id", "")))
-
-    transaction.on_commit(go)
-
-
 @login_required
 @require_GET
 @domain_errors
 def imports_list(request, reference: str):
-    actor, incident, case = case_for(request, reference)
-    if not selectors.is_provider_of(actor, incident):
-        raise errors.NotFound()
+    actor, incident, case = provider_case_for(request, reference)
     context = page_context(request, actor, incident, case, "imports")
     context.update(jobs=selectors.import_jobs_for(actor, incident), form=UploadForm())
     return render(request, "victims/imports.html", context)
@@ -75,10 +63,8 @@ def import_detail(request, reference: str, pk: int):
     context["job"] = job
     if job.status in (ImportStatus.UPLOADED, ImportStatus.FAILED) or request.GET.get("remap"):
         context["mapping_form"] = _mapping_form(job)
-    issues = job.issues.all()
     kind = request.GET.get("kind")
-    if kind in IssueKind.values:
-        issues = issues.filter(kind=kind)
+    issues = selectors.import_issues(job, kind if kind in IssueKind.values else None)
     context["issues"] = Paginator(issues, 100).get_page(request.GET.get("page"))
     context["mapping_pairs"] = [(h, target_label(t)) for h, t in zip(job.headers, job.mapping, strict=False)]
     return render(request, "victims/import_detail.html", context)
@@ -116,11 +102,7 @@ def import_map(request, reference: str, pk: int):
                     default_items=form.cleaned_data["default_items"],
                     duplicate_policy=form.cleaned_data["duplicate_policy"],
                 )
-                imports.import_transition(job, ImportStatus.VALIDATING)
-                job.phase = "validating"
-                job.progress_bytes = 0
-                job.save(update_fields=["phase", "progress_bytes", "updated_at"])
-                _enqueue(job, commit=False)
+                imports.import_validation_start(actor=actor, job=job)
         except (errors.InvalidInput, errors.IllegalTransition) as exc:
             form.add_error(None, exc.message)
         else:
@@ -138,13 +120,7 @@ def import_confirm(request, reference: str, pk: int):
     actor, incident, case, job = _job(request, reference, pk)
     lines = {int(v) for v in request.POST.getlist("import_line") if v.isdigit()}
     try:
-        with transaction.atomic():
-            if job.status == ImportStatus.VALIDATED:
-                imports.import_decide(actor=actor, job=job, import_lines=lines)
-            imports.import_transition(job, ImportStatus.COMMITTING)
-            job.phase = "committing"
-            job.save(update_fields=["phase", "updated_at"])
-            _enqueue(job, commit=True)
+        imports.import_commit_start(actor=actor, job=job, import_lines=lines)
     except (errors.InvalidInput, errors.IllegalTransition) as exc:
         messages.error(request, exc.message)
     else:

@@ -17,21 +17,14 @@ from sonae.victims.forms import DownloadForm, LetterRunForm, LetterSettingsForm,
 from sonae.victims.letters.render import PLACEHOLDERS
 from sonae.victims.services import letters as letter_services
 
-from .common import case_for, domain_errors, page_context
-
-
-def _provider_case(request, reference):
-    actor, incident, case = case_for(request, reference)
-    if not selectors.is_provider_of(actor, incident):
-        raise errors.NotFound()
-    return actor, incident, case
+from .common import domain_errors, page_context, provider_case_for
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def letters(request, reference: str):
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     initial = {
         "template": case.letter_template,
         "sender": case.letter_sender or incident.provider.name,
@@ -61,7 +54,7 @@ def letters(request, reference: str):
 @require_GET
 @domain_errors
 def letter_preview(request, reference: str):
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     try:
         pdf = letter_services.letter_preview_pdf(actor=actor, incident=incident)
     except (errors.InvalidInput, PdfUnavailable) as exc:
@@ -77,7 +70,7 @@ def letter_preview(request, reference: str):
 @require_POST
 @domain_errors
 def letter_run_new(request, reference: str):
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     form = LetterRunForm(request.POST)
     if not form.is_valid():
         messages.error(request, "日付と通数を確認してください。")
@@ -94,7 +87,7 @@ def letter_run_new(request, reference: str):
 @require_GET
 @domain_errors
 def letter_run(request, reference: str, pk: int):
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     run = selectors.letter_run_get(actor, incident, pk)
     context = page_context(request, actor, incident, case, "letters")
     context.update(run=run, batches=run.batches.all(), download_form=DownloadForm(), sent_form=SentForm())
@@ -105,7 +98,7 @@ def letter_run(request, reference: str, pk: int):
 @require_GET
 @domain_errors
 def letter_run_progress(request, reference: str, pk: int):
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     run = selectors.letter_run_get(actor, incident, pk)
     return render(request, "victims/_letter_progress.html", {"run": run, "incident": incident})
 
@@ -115,7 +108,7 @@ def letter_run_progress(request, reference: str, pk: int):
 @domain_errors
 def letter_download(request, reference: str, pk: int, number: int):
     """A print file or mailing list, after the user gives the reason (written to the audit log)."""
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     batch = selectors.letter_batch_get(actor, incident, pk, number)
     # A personal-data export: signed in or re-authenticated within 10 minutes (issue 9); back to the run's page.
     back = reverse("victims:letter_run", args=[incident.reference, pk])
@@ -141,7 +134,7 @@ def letter_download(request, reference: str, pk: int, number: int):
 @require_POST
 @domain_errors
 def letter_sent(request, reference: str, pk: int, number: int):
-    actor, incident, case = _provider_case(request, reference)
+    actor, incident, case = provider_case_for(request, reference)
     batch = selectors.letter_batch_get(actor, incident, pk, number)
     form = SentForm(request.POST)
     if form.is_valid():
