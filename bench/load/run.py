@@ -85,6 +85,16 @@ def _seed_incidents(total: int) -> None:
             print(f"seeded provider {p + 1}/{PROVIDERS}", file=sys.stderr, flush=True)
 
 
+def _vacuum() -> None:
+    """VACUUM ANALYZE after seeding, as autovacuum would have done on a server in service (fresh statistics and
+    visibility maps: counts of open cases read the queue's partial indexes only)."""
+    import psycopg
+    from victims.common import DATABASE_URL
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
 def _sessions() -> dict:
     """Session cookies of a desk operator (TOTP enrolled) and of the first provider's staff, plus its references."""
     from allauth.mfa.models import Authenticator
@@ -250,12 +260,13 @@ def main() -> None:
         check=True,
     )
     setup_django()
-    from victims_lookup import _case_with_victims, _queries, _token
+    from victims_lookup import REDIS_URL, _case_with_victims, _queries, _redis_available, _token
 
     lookup_case = _case_with_victims()
     lookup_token = _token(lookup_case)
     queries = _queries(2000)
     _seed_incidents(args.incidents)
+    _vacuum()
     world = _sessions()
     api_token = _api_token("load-provider-000")
     from django.db import connections
@@ -274,6 +285,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "load.settings",
         "SONAE_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
+    if _redis_available():  # the shared cache of production (rate limits); else the database cache
+        env["SONAE_REDIS_URL"] = REDIS_URL
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "sonae.wsgi:application"],
@@ -297,6 +310,7 @@ def main() -> None:
                 "think_s_mean": args.think,
                 "duration_s": args.duration,
                 "gunicorn_workers": args.workers,
+                "cache": "redis" if "SONAE_REDIS_URL" in env else "database",
                 "loaded": loaded,
                 **report,
                 "target_p95_ms": TARGET_P95_MS,
