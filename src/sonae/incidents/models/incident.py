@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sonae.core.display import ChoiceLabelsMixin
 from sonae.core.fields import EncryptedModel, EncryptedTextField
 from sonae.duties.rules import CAUSE_LABELS, DATA_ITEM_LABELS
 from sonae.incidents import triage
@@ -55,7 +56,7 @@ CAUSE_CHOICES = list(CAUSE_LABELS.items())
 DATA_ITEM_CHOICES = list(DATA_ITEM_LABELS.items())
 
 
-class Incident(EncryptedModel):
+class Incident(ChoiceLabelsMixin, EncryptedModel):
     """A reported incident and the response case worked on it, from the first report to closure.
 
     The SLA instants are computed once at intake (programme year in force at ``received_at``) and stored, so that
