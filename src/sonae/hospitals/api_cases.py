@@ -29,7 +29,7 @@ PROVIDER = OrganisationKind.PROVIDER
 # --- schemas ----------------------------------------------------------------------------------------------------
 
 
-class MessageOut(Schema):
+class CaseMessageOut(Schema):
     id: int
     body: str = Field(..., description="本文")
     author: str = Field(..., description="投稿者（担当者と組織）")
@@ -39,35 +39,35 @@ class MessageOut(Schema):
     created_at: datetime = Field(..., description="投稿日時")
 
 
-class ThreadOut(MessageOut):
+class CaseThreadOut(CaseMessageOut):
     reference: str = Field(..., description="案件の受付番号")
     hospital_code: str = Field(..., description="やりとりの相手方の医療機関の組織コード")
     hospital_name: str
     subject: str = Field(..., description="件名")
-    answers: list[MessageOut] = Field(..., description="回答（古い順）")
+    answers: list[CaseMessageOut] = Field(..., description="回答（古い順）")
     updated_at: datetime = Field(..., description="最後の投稿の日時")
 
 
-class QuestionIn(Schema):
+class HospitalQuestionIn(Schema):
     subject: str = Field(..., max_length=200, description="件名（200文字まで）")
     body: str = Field(..., max_length=5000, description="質問（5,000文字まで）")
 
 
-class CaseQuestionIn(QuestionIn):
+class ProviderQuestionIn(HospitalQuestionIn):
     hospital_code: str = Field(
         ..., max_length=50, description="質問する医療機関の組織コード（この案件を通知した先）"
     )
 
 
-class AnswerIn(Schema):
+class CaseAnswerIn(Schema):
     body: str = Field(..., max_length=5000, description="回答（5,000文字まで）")
 
 
-class JointIn(Schema):
+class JointReportIn(Schema):
     enabled: bool = Field(..., description="true で連名で報告する、false で取りやめる")
 
 
-class JointOut(Schema):
+class JointReportOut(Schema):
     hospital_code: str
     hospital_name: str
     enabled: bool = Field(..., description="連名で個人情報保護委員会へ報告する")
@@ -175,7 +175,7 @@ _POST_DOC = "ログインした担当者（スタッフ以上）が投稿しま�
 @list_get(
     router,
     "/hospitals/notices/{notice_id}/questions",
-    item=ThreadOut,
+    item=CaseThreadOut,
     summary="委託先とのやりとり（医療機関）",
     description="通知を受けた案件について、委託先の事業者との質問と回答を返します。" + _LIST_DOC,
     personal=True,
@@ -190,11 +190,11 @@ def notice_questions(request, notice_id: int, page: Query[ListParams]):
 
 @router.post(
     "/hospitals/notices/{notice_id}/questions",
-    response={201: ThreadOut},
+    response={201: CaseThreadOut},
     summary="委託先に質問する（医療機関）",
     description="通知を受けた案件について委託先の事業者に質問します。" + _POST_DOC,
 )
-def notice_question_post(request, notice_id: int, payload: QuestionIn):
+def notice_question_post(request, notice_id: int, payload: HospitalQuestionIn):
     actor = request.auth
     _require(actor, "hospitals.question.post", HOSPITAL)
     notice = selectors.notice_get(actor, notice_id)
@@ -206,11 +206,11 @@ def notice_question_post(request, notice_id: int, payload: QuestionIn):
 
 @router.post(
     "/hospitals/notices/{notice_id}/questions/{thread_id}/answers",
-    response={201: ThreadOut},
+    response={201: CaseThreadOut},
     summary="質問に回答する（医療機関）",
     description="委託先とのやりとりの質問に回答し、回答を含むやりとりを返します。" + _POST_DOC,
 )
-def notice_answer_post(request, notice_id: int, thread_id: int, payload: AnswerIn):
+def notice_answer_post(request, notice_id: int, thread_id: int, payload: CaseAnswerIn):
     actor = request.auth
     _require(actor, "hospitals.question.post", HOSPITAL)
     notice = selectors.notice_get(actor, notice_id)
@@ -221,12 +221,12 @@ def notice_answer_post(request, notice_id: int, thread_id: int, payload: AnswerI
 
 @router.put(
     "/hospitals/notices/{notice_id}/joint-report",
-    response=JointOut,
+    response=JointReportOut,
     summary="連名報告の設定（医療機関）",
     description="この案件を委託先と連名で個人情報保護委員会へ報告するかを設定します（Sonae解釈R8：期限は委託先の起算）。"
     "委託先に通知され、案件のタイムラインに残ります。",
 )
-def notice_joint(request, notice_id: int, payload: JointIn):
+def notice_joint(request, notice_id: int, payload: JointReportIn):
     actor = request.auth
     _require(actor, "hospitals.joint_report.set", HOSPITAL)
     notice = selectors.notice_get(actor, notice_id)
@@ -254,7 +254,7 @@ def _case_hospital(actor, incident, code: str):
 @list_get(
     router,
     "/hospitals/cases/{reference}/questions",
-    item=ThreadOut,
+    item=CaseThreadOut,
     summary="委託元の医療機関とのやりとり（事業者）",
     description="自社の案件を通知した医療機関ごとの質問と回答を、医療機関の名称順・古い順に返します。"
     + _LIST_DOC,
@@ -273,11 +273,11 @@ def case_questions(request, reference: str, filters: Query[CaseQuestionFilter], 
 
 @router.post(
     "/hospitals/cases/{reference}/questions",
-    response={201: ThreadOut},
+    response={201: CaseThreadOut},
     summary="委託元の医療機関に質問する（事業者）",
     description="自社の案件を通知した医療機関に質問します。" + _POST_DOC,
 )
-def case_question_post(request, reference: str, payload: CaseQuestionIn):
+def case_question_post(request, reference: str, payload: ProviderQuestionIn):
     actor = request.auth
     _require(actor, "hospitals.question.post", PROVIDER)
     incident = selectors.case_for_provider(actor, reference)
@@ -290,11 +290,11 @@ def case_question_post(request, reference: str, payload: CaseQuestionIn):
 
 @router.post(
     "/hospitals/cases/{reference}/questions/{thread_id}/answers",
-    response={201: ThreadOut},
+    response={201: CaseThreadOut},
     summary="医療機関からの質問に回答する（事業者）",
     description="医療機関とのやりとりの質問に回答し、回答を含むやりとりを返します。" + _POST_DOC,
 )
-def case_answer_post(request, reference: str, thread_id: int, payload: AnswerIn):
+def case_answer_post(request, reference: str, thread_id: int, payload: CaseAnswerIn):
     actor = request.auth
     _require(actor, "hospitals.question.post", PROVIDER)
     incident = selectors.case_for_provider(actor, reference)
@@ -306,7 +306,7 @@ def case_answer_post(request, reference: str, thread_id: int, payload: AnswerIn)
 @list_get(
     router,
     "/hospitals/cases/{reference}/joint-reports",
-    item=JointOut,
+    item=JointReportOut,
     summary="通知した医療機関と連名報告の設定（事業者）",
     description="自社の案件を通知した医療機関ごとに、連名で報告するかの設定を返します。"
     "`updated_since` は設定の日時で絞り込みます。",
@@ -323,12 +323,12 @@ def case_joint_list(request, reference: str, page: Query[ListParams]):
 
 @router.put(
     "/hospitals/cases/{reference}/joint-reports/{hospital_code}",
-    response=JointOut,
+    response=JointReportOut,
     summary="連名報告の設定（事業者）",
     description="案件を通知した医療機関と連名で個人情報保護委員会へ報告するかを設定します（Sonae解釈R8）。"
     "医療機関に通知され、案件のタイムラインに残ります。",
 )
-def case_joint(request, reference: str, hospital_code: str, payload: JointIn):
+def case_joint(request, reference: str, hospital_code: str, payload: JointReportIn):
     actor = request.auth
     _require(actor, "hospitals.joint_report.set", PROVIDER)
     incident = selectors.case_for_provider(actor, reference)

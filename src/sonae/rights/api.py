@@ -95,12 +95,12 @@ class RequestOut(Schema):
     updated_at: datetime
 
 
-class ForwardedDetailOut(RequestOut):
+class ForwardedRequestOut(RequestOut):
     requester_name: str = Field("", description="請求者の氏名")
     asked: str = Field("", description="請求の内容")
 
 
-class ReportOut(Schema):
+class RightsReportOut(Schema):
     total: int = Field(..., description="請求の件数")
     by_kind: dict[str, int] = Field(..., description="種類ごとの件数")
     on_time: int = Field(..., description="期限内（転送・取り下げを除く）")
@@ -209,7 +209,7 @@ def request_create(request, reference: str, payload: RequestIn):
 
 @router.get(
     "/incidents/{reference}/rights-report",
-    response=ReportOut,
+    response=RightsReportOut,
     summary="案件の開示等の請求の集計",
     description="案件の請求の件数（種類ごと）、期限内・期限超過の件数、決定ごとの件数を返します（請求の一覧の画面の集計と同じ）。",
 )
@@ -290,7 +290,7 @@ def forwarded_list(request, page: Query[ListParams]):
 
 @router.get(
     "/rights/forwarded/{pk}",
-    response=ForwardedDetailOut,
+    response=ForwardedRequestOut,
     summary="転送された請求の詳細（医療機関）",
     description="請求者の氏名と請求の内容を含めて返します。閲覧は個人データの閲覧として監査ログに記録されます"
     "（画面と同じ）。",
@@ -328,7 +328,7 @@ def forwarded_reply(request, pk: int, payload: ReplyIn):
 
 @router.get(
     "/rights/report/{year}",
-    response=ReportOut,
+    response=RightsReportOut,
     summary="年度の請求の集計",
     description="制度年度ごとの請求の件数（種類ごと）、期限内・期限超過、決定ごとの件数を返します（個人データは含みません）。",
 )

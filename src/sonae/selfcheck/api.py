@@ -246,7 +246,7 @@ def check_pdf(request, check_id: int):
 # --- overview -----------------------------------------------------------------------------------------------------
 
 
-class ScoreOut(Schema):
+class LatestScoreOut(Schema):
     check_id: int
     score: int
     band: str
@@ -285,8 +285,8 @@ class EstimateOut(EstimateSummaryOut):
     result: dict = Field(..., description="試算の内訳（JOモデル、費用の内訳、前提と含まないもの）")
 
 
-class OverviewOut(Schema):
-    score: ScoreOut | None = Field(None, description="最新のセルフチェック（未実施なら null）")
+class SelfcheckOverviewOut(Schema):
+    score: LatestScoreOut | None = Field(None, description="最新のセルフチェック（未実施なら null）")
     estimate: EstimateSummaryOut | None = Field(None, description="最新のリスク試算（未試算なら null）")
     bcp_status: str = Field(..., description="`none` 未作成、`draft` 作成中、`adopted` 策定済み")
     bcp_status_label: str
@@ -311,7 +311,7 @@ def _estimate_summary(e) -> dict:
 
 @router.get(
     "/selfcheck/overview",
-    response=OverviewOut,
+    response=SelfcheckOverviewOut,
     summary="リスク管理の概要",
     description="ダッシュボードと同じ内容です：最新のセルフチェックの点数と区分、最新のリスク試算とプランの比較、"
     "サイバーBCPの状態と見直しの時期、対応が必要なこと。",

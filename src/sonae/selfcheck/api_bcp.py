@@ -28,7 +28,7 @@ DataItemCode = Literal[tuple(DATA_ITEM_LABELS)]  # type: ignore[valid-type]
 # --- schemas ------------------------------------------------------------------------------------------------------
 
 
-class ContactRow(Schema):
+class BcpContactRow(Schema):
     category: ContactCategory = Field(  # type: ignore[valid-type]
         ..., description="区分：" + "、".join(f"`{k}` {v}" for k, v in bcp_rules.CONTACT_CATEGORIES.items())
     )
@@ -39,7 +39,7 @@ class ContactRow(Schema):
     note: str = Field("", max_length=500, description="備考")
 
 
-class SystemRow(Schema):
+class BcpSystemRow(Schema):
     name: str = Field("", max_length=200, description="システム・機器")
     purpose: str = Field("", max_length=200, description="使っている業務")
     data_items: list[DataItemCode] = Field(  # type: ignore[valid-type]
@@ -51,13 +51,13 @@ class SystemRow(Schema):
     priority: str = Field("", max_length=50, description="復旧の優先度")
 
 
-class PaperOperationRow(Schema):
+class BcpPaperOperationRow(Schema):
     operation: str = Field("", max_length=200, description="業務")
     fallback: str = Field("", max_length=500, description="システム停止時のやり方")
     materials: str = Field("", max_length=500, description="用意しておく用紙・物品")
 
 
-class BackupRow(Schema):
+class BcpBackupRow(Schema):
     target: str = Field("", max_length=200, description="対象のデータ")
     method: str = Field("", max_length=200, description="方法・保管先")
     frequency: str = Field("", max_length=100, description="頻度")
@@ -66,7 +66,7 @@ class BackupRow(Schema):
     last_restore_test: date | None = Field(None, description="最後に復元を試した日")
 
 
-class DrillRow(Schema):
+class BcpDrillRow(Schema):
     held_on: date | None = Field(None, description="実施日")
     kind: str = Field("", max_length=200, description="訓練の内容")
     participants: str = Field("", max_length=200, description="参加者")
@@ -85,14 +85,14 @@ def _rows_in(row: type[Schema], name: str) -> type[Schema]:
     )
 
 
-ContactsIn = _rows_in(ContactRow, "ContactsIn")
-SystemsIn = _rows_in(SystemRow, "SystemsIn")
-PaperOperationsIn = _rows_in(PaperOperationRow, "PaperOperationsIn")
-BackupsIn = _rows_in(BackupRow, "BackupsIn")
-DrillsIn = _rows_in(DrillRow, "DrillsIn")
+BcpContactsIn = _rows_in(BcpContactRow, "BcpContactsIn")
+BcpSystemsIn = _rows_in(BcpSystemRow, "BcpSystemsIn")
+BcpPaperOperationsIn = _rows_in(BcpPaperOperationRow, "BcpPaperOperationsIn")
+BcpBackupsIn = _rows_in(BcpBackupRow, "BcpBackupsIn")
+BcpDrillsIn = _rows_in(BcpDrillRow, "BcpDrillsIn")
 
 
-class StepNotesIn(Schema):
+class BcpStepNotesIn(Schema):
     """The organisation's own procedure for each of the five steps; a step left out is saved empty."""
 
     normal: str = Field("", max_length=4000, description="1. 平時")
@@ -102,13 +102,13 @@ class StepNotesIn(Schema):
     post_incident: str = Field("", max_length=4000, description="5. 事後対応")
 
 
-class StatusIn(Schema):
+class BcpStatusIn(Schema):
     to: Literal["adopted", "draft"] = Field(
         ..., description="`adopted` 策定する（入力がそろっている必要あり）、`draft` 改訂のため作成中に戻す"
     )
 
 
-class StepOut(Schema):
+class BcpStepOut(Schema):
     code: str
     number: int
     label: str
@@ -116,23 +116,23 @@ class StepOut(Schema):
     guidance: list[str]
 
 
-class ExplanationOut(Schema):
+class BcpExplanationOut(Schema):
     title: str
     text: str
 
 
 class BcpGuideOut(Schema):
-    steps: list[StepOut]
+    steps: list[BcpStepOut]
     contact_categories: dict[str, str]
     sections: dict[str, str] = Field(..., description="計画の項目のコード → 名称")
-    deadlines: list[ExplanationOut] = Field(
+    deadlines: list[BcpExplanationOut] = Field(
         ..., description="個人情報が漏えいしたときの報告の期限（平易な説明）"
     )
     desk_phone: str = Field(..., description="事故対応窓口の電話番号")
 
 
 # What the plan holds, as stored (the input limits above are the pages' form limits; a stored row is shown as is).
-class ContactOut(Schema):
+class BcpContactOut(Schema):
     category: str
     role: str = ""
     name: str = ""
@@ -141,7 +141,7 @@ class ContactOut(Schema):
     note: str = ""
 
 
-class SystemOut(Schema):
+class BcpSystemOut(Schema):
     name: str = ""
     purpose: str = ""
     data_items: list[str] = Field(default_factory=list)
@@ -151,13 +151,13 @@ class SystemOut(Schema):
     priority: str = ""
 
 
-class PaperOperationOut(Schema):
+class BcpPaperOperationOut(Schema):
     operation: str = ""
     fallback: str = ""
     materials: str = ""
 
 
-class BackupOut(Schema):
+class BcpBackupOut(Schema):
     target: str = ""
     method: str = ""
     frequency: str = ""
@@ -166,21 +166,21 @@ class BackupOut(Schema):
     last_restore_test: date | None = None
 
 
-class DrillOut(Schema):
+class BcpDrillOut(Schema):
     held_on: date | None = None
     kind: str = ""
     participants: str = ""
     findings: str = ""
 
 
-class BcpOut(Schema):
+class BcpPlanOut(Schema):
     status: str = Field(..., description="`draft` 作成中、`adopted` 策定済み")
     status_label: str
-    contacts: list[ContactOut] = Field(..., description="連絡体制（氏名・電話番号を含みます）")
-    systems: list[SystemOut]
-    paper_operations: list[PaperOperationOut]
-    backups: list[BackupOut]
-    drills: list[DrillOut]
+    contacts: list[BcpContactOut] = Field(..., description="連絡体制（氏名・電話番号を含みます）")
+    systems: list[BcpSystemOut]
+    paper_operations: list[BcpPaperOperationOut]
+    backups: list[BcpBackupOut]
+    drills: list[BcpDrillOut]
     step_notes: dict[str, str] = Field(..., description="段階のコード → 自社の手順")
     missing: list[str] = Field(..., description="策定の前に入力が必要なこと（空ならそろっています）")
     adopted_at: datetime | None
@@ -268,7 +268,7 @@ def guide(request):
 
 @router.get(
     "/selfcheck/bcp",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="自社のサイバーBCP",
     description="連絡体制、システムとデータ、紙運用、バックアップ、訓練の記録、各段階の手順、状態と見直しの時期を返します。"
     "まだ作成していない場合は 404 です。",
@@ -280,7 +280,7 @@ def plan_detail(request):
 
 @router.post(
     "/selfcheck/bcp",
-    response={200: BcpOut, 201: BcpOut},
+    response={200: BcpPlanOut, 201: BcpPlanOut},
     summary="サイバーBCPを作成する",
     description="事故対応窓口の電話番号と記入すべき役割を入れた連絡体制で計画を作成します（201）。"
     "作成済みの場合はその計画を返します（200）。",
@@ -307,61 +307,61 @@ _SECTION_DOC = (
 
 @router.put(
     "/selfcheck/bcp/contacts",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="連絡体制を保存する",
     description=_SECTION_DOC + "策定には、社内の責任者の氏名と電話番号、事故対応窓口の電話番号が必要です。",
 )
-def contacts_update(request, payload: ContactsIn):
+def contacts_update(request, payload: BcpContactsIn):
     return _section_update(request, "contacts", payload.rows)
 
 
 @router.put(
     "/selfcheck/bcp/systems",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="システムとデータの一覧を保存する",
     description=_SECTION_DOC,
 )
-def systems_update(request, payload: SystemsIn):
+def systems_update(request, payload: BcpSystemsIn):
     return _section_update(request, "systems", payload.rows)
 
 
 @router.put(
     "/selfcheck/bcp/paper-operations",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="システム停止時の紙運用を保存する",
     description=_SECTION_DOC,
 )
-def paper_operations_update(request, payload: PaperOperationsIn):
+def paper_operations_update(request, payload: BcpPaperOperationsIn):
     return _section_update(request, "paper_operations", payload.rows)
 
 
 @router.put(
     "/selfcheck/bcp/backups",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="バックアップと復元の確認を保存する",
     description=_SECTION_DOC,
 )
-def backups_update(request, payload: BackupsIn):
+def backups_update(request, payload: BcpBackupsIn):
     return _section_update(request, "backups", payload.rows)
 
 
 @router.put(
     "/selfcheck/bcp/drills",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="訓練の記録を保存する",
     description=_SECTION_DOC,
 )
-def drills_update(request, payload: DrillsIn):
+def drills_update(request, payload: BcpDrillsIn):
     return _section_update(request, "drills", payload.rows)
 
 
 @router.put(
     "/selfcheck/bcp/steps",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="各段階の自社の手順を保存する",
     description="5つの段階それぞれの自社の手順（各4,000文字まで）を保存します。省略した段階は空になります。",
 )
-def steps_update(request, payload: StepNotesIn):
+def steps_update(request, payload: BcpStepNotesIn):
     actor = provider_actor(request, "selfcheck.bcp.edit")
     plan = services.bcp_update_step_notes(actor=actor, plan=_plan(actor), notes=payload.dict())
     return _plan_out(plan)
@@ -369,12 +369,12 @@ def steps_update(request, payload: StepNotesIn):
 
 @router.post(
     "/selfcheck/bcp/status",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="サイバーBCPを策定する・作成中に戻す（管理者）",
     description="`adopted` で策定します（入力が足りない場合は 400 で足りないことを返します。策定は見直しを兼ねます）。"
     "`draft` で改訂のため作成中に戻します。今と同じ状態への変更は 409 です。",
 )
-def plan_status(request, payload: StatusIn):
+def plan_status(request, payload: BcpStatusIn):
     actor = provider_actor(request, "selfcheck.bcp.adopt")
     plan = services.bcp_transition(actor=actor, plan=_plan(actor), to=payload.to)
     return _plan_out(plan)
@@ -382,7 +382,7 @@ def plan_status(request, payload: StatusIn):
 
 @router.post(
     "/selfcheck/bcp/review",
-    response=BcpOut,
+    response=BcpPlanOut,
     summary="見直しを記録する（管理者）",
     description="策定済みの計画の今年の見直しを記録します（次の見直しは1年後）。作成中の計画は 409 です。",
 )

@@ -22,13 +22,13 @@ from .rules import vendor_checklist as vcl
 ItemCode = Literal[tuple(vcl.ITEM_BY_CODE)]  # type: ignore[valid-type]
 
 
-class ChecklistSectionOut(Schema):
+class VendorChecklistSectionOut(Schema):
     code: str
     number: int
     label: str
 
 
-class ChecklistItemOut(Schema):
+class VendorChecklistItemOut(Schema):
     code: str
     section: str
     number: str = Field(..., description="表示上の番号（例 2-(3)）")
@@ -36,26 +36,26 @@ class ChecklistItemOut(Schema):
     hint: str
 
 
-class ChecklistFormOut(Schema):
-    sections: list[ChecklistSectionOut]
-    items: list[ChecklistItemOut]
+class VendorChecklistFormOut(Schema):
+    sections: list[VendorChecklistSectionOut]
+    items: list[VendorChecklistItemOut]
     answers: dict[str, str] = Field(..., description="回答のコード → 表示（`yes` はい、`no` いいえ）")
 
 
-class ItemAnswerIn(Schema):
+class VendorItemAnswerIn(Schema):
     answer: Literal["yes", "no"] = Field(..., description="`yes` はい、`no` いいえ")
     target_date: date | None = Field(None, description="「いいえ」の対応目標日（確認日から今年度末まで）")
     note: str = Field("", max_length=500, description="備考")
 
 
-class ChecklistIn(Schema):
+class VendorChecklistIn(Schema):
     checked_on: date = Field(..., description="確認日（未来の日付は不可）")
-    answers: dict[ItemCode, ItemAnswerIn] = Field(  # type: ignore[valid-type]
+    answers: dict[ItemCode, VendorItemAnswerIn] = Field(  # type: ignore[valid-type]
         ..., description="確認項目のコード → 回答。すべての項目に回答します"
     )
 
 
-class ItemAnswerOut(Schema):
+class VendorItemAnswerOut(Schema):
     code: str
     section: str
     number: str
@@ -67,7 +67,7 @@ class ItemAnswerOut(Schema):
     overdue: bool = Field(..., description="「いいえ」で目標日を過ぎている")
 
 
-class ChecklistSummaryOut(Schema):
+class VendorChecklistSummaryOut(Schema):
     id: int
     checked_on: date = Field(..., description="確認日")
     yes: int = Field(..., description="「はい」の数")
@@ -79,8 +79,8 @@ class ChecklistSummaryOut(Schema):
     created_at: datetime
 
 
-class ChecklistOut(ChecklistSummaryOut):
-    items: list[ItemAnswerOut]
+class VendorChecklistOut(VendorChecklistSummaryOut):
+    items: list[VendorItemAnswerOut]
 
 
 def _summary(checklist) -> dict:
@@ -123,7 +123,7 @@ def _detail(checklist) -> dict:
 
 @router.get(
     "/selfcheck/vendor-checklist/items",
-    response=ChecklistFormOut,
+    response=VendorChecklistFormOut,
     summary="事業者向けチェックリストの確認項目",
     description="厚生労働省の「事業者確認用」チェックリストの構成による区分と確認項目、回答の選択肢を返します。",
 )
@@ -155,7 +155,7 @@ CHECKLIST_EXPORT = Export(
 @list_get(
     router,
     "/selfcheck/vendor-checklists",
-    item=ChecklistSummaryOut,
+    item=VendorChecklistSummaryOut,
     summary="事業者向けチェックリストの履歴",
     description="自社のチェックリストを確認日の新しい順に返します。チェックリストは登録後に変わらないため、"
     "`updated_since` は登録日時で絞り込みます。",
@@ -174,12 +174,12 @@ def checklist_list(request, page: Query[ListParams]):
 
 @router.post(
     "/selfcheck/vendor-checklists",
-    response={201: ChecklistOut},
+    response={201: VendorChecklistOut},
     summary="事業者向けチェックリストを登録する",
     description="確認日とすべての確認項目への回答を登録します。「いいえ」には確認日から今年度末（3月31日）までの"
     "対応目標日が必要です（ない・範囲外は 400、`field` は項目のコード）。",
 )
-def checklist_submit(request, payload: ChecklistIn):
+def checklist_submit(request, payload: VendorChecklistIn):
     actor = provider_actor(request, "selfcheck.vendor_checklist.edit")
     answers = {code: answer.dict() for code, answer in payload.answers.items()}
     saved = services.vendor_checklist_submit(actor=actor, checked_on=payload.checked_on, answers=answers)
@@ -188,7 +188,7 @@ def checklist_submit(request, payload: ChecklistIn):
 
 @router.get(
     "/selfcheck/vendor-checklists/{checklist_id}",
-    response=ChecklistOut,
+    response=VendorChecklistOut,
     summary="事業者向けチェックリスト",
     description="1回分の回答（項目ごとの「はい」「いいえ」、目標日、備考）と集計を返します。",
 )
