@@ -29,6 +29,7 @@ LISTS = [
     ("/hospitals/contractors", "minato-hospital", "hospitals.ContractorLink", "id", "pk"),
     ("/hospitals/links", "sakura-lab", "hospitals.ContractorLink", "id", "pk"),
     ("/webhooks/endpoints", "sakura-lab", "webhooks.WebhookEndpoint", "id", "pk"),
+    ("/rights/forwarded", "minato-hospital", "rights.RightsRequest", "id", "pk"),
 ]
 
 

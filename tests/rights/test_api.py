@@ -52,7 +52,7 @@ def test_the_hospital_lists_forwarded_requests(world, entrusted_case, token_for,
         headers=_auth(token_for("provider")),
     )
     response = client.get("/api/v1/rights/forwarded", headers=_auth(token_for("hospital")))
-    assert [r["status"] for r in response.json()] == ["forwarded"]
+    assert [r["status"] for r in response.json()["items"]] == ["forwarded"]
 
 
 def test_the_hospital_decides_a_forwarded_request_by_api(world, entrusted_case, token_for, client):  # noqa: F811
@@ -63,7 +63,7 @@ def test_the_hospital_decides_a_forwarded_request_by_api(world, entrusted_case, 
         headers=_auth(token_for("provider")),
     )
     hospital = _auth(token_for("hospital"))
-    pk = client.get("/api/v1/rights/forwarded", headers=hospital).json()[0]["id"]
+    pk = client.get("/api/v1/rights/forwarded", headers=hospital).json()["items"][0]["id"]
     denied = client.post(
         f"/api/v1/rights/forwarded/{pk}/decide",
         {"decision": "comply"},

@@ -285,6 +285,42 @@ API: dict[str, object] = {
     "sonae_victims_api_gifts_gifts_recipients": WRITE,  # POST /api/v1/victims/{reference}/gifts/recipients
     "sonae_victims_api_gifts_gifts_shipped": WRITE,  # POST /api/v1/victims/{reference}/gifts/shipped
     "sonae_victims_api_gifts_gifts_returns": WRITE,  # POST /api/v1/victims/{reference}/gifts/returns (multipart)
+    # API completeness (issue 9): rights lists paged, the self-check / vendor checklist / exposure / cyber-BCP pages,
+    # and the hospital-contractor conversation on a notified case, from both sides.
+    "sonae_rights_api_request_report": Access({"provider", "desk"}, VIEWER),
+    "sonae_rights_api_forwarded_detail": Access({"hospital"}, VIEWER),
+    "sonae_rights_api_request_close": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/close
+    "sonae_selfcheck_api_overview": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_check_pdf": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_estimate_list": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_estimate_detail": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_vendor_checklist_items": Access(ALL, VIEWER),
+    "sonae_selfcheck_api_vendor_checklist_list": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_vendor_checklist_detail": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_vendor_checklist_xlsx": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_vendor_checklist_pdf": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_vendor_checklist_submit": WRITE,  # POST /api/v1/selfcheck/vendor-checklists
+    "sonae_selfcheck_api_bcp_guide": Access(ALL, VIEWER),
+    "sonae_selfcheck_api_bcp_plan_detail": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_bcp_plan_pdf": Access({"provider"}, VIEWER),
+    "sonae_selfcheck_api_bcp_plan_start": WRITE,  # POST /api/v1/selfcheck/bcp
+    "sonae_selfcheck_api_bcp_contacts_update": WRITE,  # PUT /api/v1/selfcheck/bcp/contacts
+    "sonae_selfcheck_api_bcp_systems_update": WRITE,  # PUT /api/v1/selfcheck/bcp/systems
+    "sonae_selfcheck_api_bcp_paper_operations_update": WRITE,  # PUT /api/v1/selfcheck/bcp/paper-operations
+    "sonae_selfcheck_api_bcp_backups_update": WRITE,  # PUT /api/v1/selfcheck/bcp/backups
+    "sonae_selfcheck_api_bcp_drills_update": WRITE,  # PUT /api/v1/selfcheck/bcp/drills
+    "sonae_selfcheck_api_bcp_steps_update": WRITE,  # PUT /api/v1/selfcheck/bcp/steps
+    "sonae_selfcheck_api_bcp_plan_status": WRITE,  # POST /api/v1/selfcheck/bcp/status
+    "sonae_selfcheck_api_bcp_plan_review": WRITE,  # POST /api/v1/selfcheck/bcp/review
+    "sonae_hospitals_api_cases_notice_questions": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_cases_case_questions": Access({"provider"}, VIEWER),
+    "sonae_hospitals_api_cases_case_joint_list": Access({"provider"}, VIEWER),
+    "sonae_hospitals_api_cases_notice_question_post": WRITE,  # POST /api/v1/hospitals/notices/{notice_id}/questions
+    "sonae_hospitals_api_cases_notice_answer_post": WRITE,  # POST …/notices/{notice_id}/questions/{thread_id}/answers
+    "sonae_hospitals_api_cases_notice_joint": WRITE,  # PUT /api/v1/hospitals/notices/{notice_id}/joint-report
+    "sonae_hospitals_api_cases_case_question_post": WRITE,  # POST /api/v1/hospitals/cases/{reference}/questions
+    "sonae_hospitals_api_cases_case_answer_post": WRITE,  # POST …/cases/{reference}/questions/{thread_id}/answers
+    "sonae_hospitals_api_cases_case_joint": WRITE,  # PUT …/cases/{reference}/joint-reports/{hospital_code}
     "sonae_incidents_api_work_task_create": WRITE,  # POST /api/v1/incidents/{reference}/tasks
     "sonae_incidents_api_work_task_update": WRITE,  # PATCH /api/v1/incidents/{reference}/tasks/{task_id}
     "sonae_incidents_api_work_note_add": WRITE,  # POST /api/v1/incidents/{reference}/timeline/notes

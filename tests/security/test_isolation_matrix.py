@@ -259,6 +259,7 @@ FOREIGN_WRITES = [
         "/api/v1/incidents/{reference}/rights-requests/{pk}/reply",
         {"replied_on": "2026-03-05", "method": "post"},
     ),
+    ("post", "/api/v1/incidents/{reference}/rights-requests/{pk}/close", None),
     ("post", "/api/v1/rights/forwarded/{pk}/decide", {"decision": "comply"}),
     ("post", "/api/v1/rights/forwarded/{pk}/reply", {"replied_on": "2026-03-05", "method": "post"}),
     (
@@ -287,6 +288,13 @@ FOREIGN_WRITES = [
     ("put", "/api/v1/victims/{reference}/gifts", {"kind": "QUOカード", "amount_individual": 500}),
     ("post", "/api/v1/victims/{reference}/gifts/recipients", None),
     ("post", "/api/v1/victims/{reference}/gifts/shipped", {"shipped_on": "2026-04-01"}),
+    (
+        "post",
+        "/api/v1/hospitals/cases/{reference}/questions",
+        {"hospital_code": "kawase-hospital", "subject": "確認", "body": "状況を教えてください。"},
+    ),
+    ("post", "/api/v1/hospitals/cases/{reference}/questions/{thread_id}/answers", {"body": "回答します。"}),
+    ("put", "/api/v1/hospitals/cases/{reference}/joint-reports/{hospital_code}", {"enabled": True}),
 ]
 
 

@@ -256,6 +256,9 @@ _API_PARAM = {
     "evidence_id": "evidence",
     "import_id": "victim_import",
     "run_id": "letter_run",
+    "estimate_id": "exposure",
+    "checklist_id": "vendor_checklist",
+    "thread_id": "thread",
 }
 
 
@@ -284,6 +287,8 @@ def api_path(path: str, side: Side, case_side: Side | None = None) -> str | None
             return getattr(side.ids["claim"], "number", None)
         if param == "delivery_id":
             return getattr(side.ids.get("delivery"), "delivery_id", None)
+        if param == "hospital_code":
+            return side.hospital.code
         return getattr(side.ids.get(_API_PARAM.get(param, "?")), "pk", None)
 
     missing = False

@@ -498,3 +498,6 @@ def link_consent(request, link_id: int, payload: ConsentIn):
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     link = services.consent_update(actor=actor, link=link, **changes)
     return _link(link)
+
+
+from . import api_cases  # noqa: E402, F401  (questions, answers and the joint flag, on this router)

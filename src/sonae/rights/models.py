@@ -116,6 +116,7 @@ class RightsRequest(EncryptedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-received_on", "-id"]

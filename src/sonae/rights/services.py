@@ -63,14 +63,14 @@ def rights_request_transition(
         if to in (Status.CLOSED, Status.WITHDRAWN, Status.FORWARDED) and locked.closed_at is None:
             locked.closed_at = timezone.now()
             changes["closed_at"] = locked.closed_at
-        locked.save(update_fields=["status", *changes.keys()])
+        locked.save(update_fields=["status", *changes.keys(), "updated_at"])
         audit_record(
             action="rights.transition",
             target=locked,
             data={"from": previous, "to": to, "fields": sorted(changes)},
             **audit_actor(actor),
         )
-    for name in ("status", *changes.keys()):
+    for name in ("status", *changes.keys(), "updated_at"):
         setattr(request, name, getattr(locked, name))
     return request
 

@@ -1,20 +1,25 @@
-"""API of the self-check app: the questions, self-checks, the exposure estimate, the symptom list.
+"""API of the self-check app: the overview, the questions, self-checks, the exposure estimate, the symptom list;
+the vendor checklist (``api_vendor``) and the cyber-BCP (``api_bcp``) add their routes to this router.
 
 ``request.auth`` is the acting ``Actor``; the selectors scope every read to the actor's own organisation and
-services raise ``sonae.core.errors`` exceptions, which the API maps to its error envelope.
+services raise ``sonae.core.errors`` exceptions, which the API maps to its error envelope. As on the pages, the
+routes of a provider's own records answer 403 to other organisation kinds and 404 for another provider's record.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.core.errors import PermissionDenied
 from sonae.documents.tabular import Column
 
-from . import selectors, services
+from . import documents, selectors, services
 from .rules.data_items import DATA_ITEM_LABELS
 from .rules.exposure import estimate_to_dict
 from .rules.plans import comparison_to_dict
@@ -23,6 +28,30 @@ from .rules.scoring import ANSWERS, BAND_BY_CODE, score_answers
 from .rules.symptoms import SYMPTOMS
 
 router = Router(tags=["セルフチェック・リスク試算"])
+
+PDF_RESPONSE = {
+    "responses": {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+}
+XLSX_RESPONSE = {
+    "responses": {
+        200: {"content": {documents.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    }
+}
+
+
+def provider_actor(request, action: str = "selfcheck.view"):
+    """The acting provider when it may do ``action``; 403 for other organisation kinds and roles (as the pages)."""
+    actor = request.auth
+    if actor is None or actor.kind != "provider" or not actor.may(action):
+        raise PermissionDenied()
+    return actor
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class ChoiceOut(Schema):
@@ -73,6 +102,8 @@ class AdviceOut(Schema):
 class SelfCheckOut(Schema):
     id: int
     taken_at: datetime
+    questions_version: str = Field("", description="設問の版")
+    answers: dict[str, str] = Field(default_factory=dict, description="設問コード → 回答コード")
     score: int
     band: str
     band_label: str
@@ -113,6 +144,8 @@ def _check_out(check) -> dict:
     return {
         "id": check.pk,
         "taken_at": check.taken_at,
+        "questions_version": check.questions_version,
+        "answers": dict(check.answers),
         "score": check.score,
         "band": band.code,
         "band_label": band.label,
@@ -197,6 +230,119 @@ def check_detail(request, check_id: int):
     return _check_out(selectors.self_check_get(request.auth, check_id))
 
 
+@router.get(
+    "/selfcheck/checks/{check_id}/pdf",
+    summary="セルフチェックの結果（PDF）",
+    description="画面の「PDFで保存」と同じ結果の帳票をPDFで返します。",
+    openapi_extra=PDF_RESPONSE,
+)
+def check_pdf(request, check_id: int):
+    actor = provider_actor(request)
+    check = selectors.self_check_get(actor, check_id)
+    content, filename = documents.check_pdf(check, actor.organisation)
+    return file_response(content, filename, "application/pdf")
+
+
+# --- overview -----------------------------------------------------------------------------------------------------
+
+
+class LatestScoreOut(Schema):
+    check_id: int
+    score: int
+    band: str
+    band_label: str
+    taken_at: datetime
+
+
+class PlanComparisonOut(Schema):
+    plan: str = Field(..., description="プランのコード")
+    label: str = ""
+    liability_limit: int | None = Field(None, description="賠償の保険金額（円）")
+    cost_limit: int | None = Field(None, description="費用の保険金額（円）")
+    damages_cover_percent: int | None = Field(
+        None, description="損害賠償額のうち保険金額でカバーされる割合（%）"
+    )
+    costs_cover_percent: int | None = Field(
+        None, description="対応費用（試算の上限）のうちカバーされる割合（%）"
+    )
+    damages_shortfall: int | None = None
+    costs_shortfall: int | None = None
+    sentence: str = ""
+
+
+class EstimateSummaryOut(Schema):
+    id: int
+    created_at: datetime = Field(..., description="試算日時")
+    persons: int = Field(..., description="人数")
+    data_items: list[str] = Field(..., description="個人情報の種類のコード")
+    damages: int = Field(..., description="想定損害賠償額（円）")
+    costs_high: int = Field(..., description="対応費用の上限（円）")
+    programme_year: str | None = Field(None, description="比較したプランの制度年度")
+    comparisons: list[PlanComparisonOut]
+
+
+class EstimateOut(EstimateSummaryOut):
+    result: dict = Field(..., description="試算の内訳（JOモデル、費用の内訳、前提と含まないもの）")
+
+
+class SelfcheckOverviewOut(Schema):
+    score: LatestScoreOut | None = Field(None, description="最新のセルフチェック（未実施なら null）")
+    estimate: EstimateSummaryOut | None = Field(None, description="最新のリスク試算（未試算なら null）")
+    bcp_status: str = Field(..., description="`none` 未作成、`draft` 作成中、`adopted` 策定済み")
+    bcp_status_label: str
+    bcp_review_state: str = Field(..., description="`none`、`ok`、`due_soon`、`overdue`")
+    bcp_review_label: str
+    bcp_next_review: date | None
+    open_items: list[str] = Field(..., description="対応が必要なこと")
+
+
+def _estimate_summary(e) -> dict:
+    return {
+        "id": e.pk,
+        "created_at": e.created_at,
+        "persons": e.persons,
+        "data_items": list((e.result or {}).get("inputs", {}).get("data_items", [])),
+        "damages": e.damages,
+        "costs_high": e.costs_high,
+        "programme_year": e.programme_year.code if e.programme_year_id else None,
+        "comparisons": list(e.comparisons or []),
+    }
+
+
+@router.get(
+    "/selfcheck/overview",
+    response=SelfcheckOverviewOut,
+    summary="リスク管理の概要",
+    description="ダッシュボードと同じ内容です：最新のセルフチェックの点数と区分、最新のリスク試算とプランの比較、"
+    "サイバーBCPの状態と見直しの時期、対応が必要なこと。",
+)
+def overview(request):
+    actor = provider_actor(request)
+    panel = selectors.risk_panel(actor)
+    score = panel.score
+    return {
+        "score": {
+            "check_id": score.check_id,
+            "score": score.score,
+            "band": score.band.code,
+            "band_label": score.band.label,
+            "taken_at": score.taken_at,
+        }
+        if score
+        else None,
+        "estimate": _estimate_summary(panel.estimate) if panel.estimate else None,
+        "bcp_status": panel.bcp_status,
+        "bcp_status_label": panel.bcp_status_label,
+        "bcp_review_state": panel.bcp_review_state,
+        "bcp_review_label": panel.bcp_review_label,
+        "bcp_next_review": panel.bcp_next_review,
+        "open_items": list(panel.open_items),
+    }
+
+
+# --- exposure estimate --------------------------------------------------------------------------------------------
+
+
 @router.post(
     "/selfcheck/exposure",
     summary="リスク試算（JOモデル・JNSA参考値とプランの比較）",
@@ -219,6 +365,48 @@ def exposure(request, payload: ExposureIn):
     }
 
 
+ESTIMATE_EXPORT = Export(
+    name="リスク試算の履歴",
+    columns=(
+        Column("id", "ID", 8),
+        Column("created_at", "試算日時", 18),
+        Column("persons", "人数", 10),
+        Column("data_items", "個人情報の種類", 40),
+        Column("damages", "想定損害賠償額（円）", 16),
+        Column("costs_high", "対応費用の上限（円）", 16),
+        Column("programme_year", "制度年度", 10),
+    ),
+)
+
+
+@list_get(
+    router,
+    "/selfcheck/exposure/estimates",
+    item=EstimateSummaryOut,
+    summary="保存したリスク試算",
+    description="自社が保存したリスク試算を新しい順に返します（試算の画面の履歴と同じ）。"
+    "試算は保存後に変わらないため、`updated_since` は試算日時で絞り込みます。",
+)
+def estimate_list(request, page: Query[ListParams]):
+    actor = provider_actor(request)
+    rows = selectors.exposure_estimates_for(actor).select_related("programme_year")
+    return paginate(
+        request, rows, page, _estimate_summary, export=ESTIMATE_EXPORT, updated_field="created_at"
+    )
+
+
+@router.get(
+    "/selfcheck/exposure/estimates/{estimate_id}",
+    response=EstimateOut,
+    summary="保存したリスク試算の詳細",
+    description="試算の入力、損害賠償額と対応費用の内訳、各プランとの比較を返します。",
+)
+def estimate_detail(request, estimate_id: int):
+    actor = provider_actor(request)
+    estimate = selectors.exposure_estimate_get(actor, estimate_id)
+    return {**_estimate_summary(estimate), "result": dict(estimate.result or {})}
+
+
 @router.get(
     "/selfcheck/data-items",
     response=list[ChoiceOut],
@@ -238,3 +426,6 @@ def data_items(request):
 )
 def symptoms(request):
     return [asdict(s) for s in SYMPTOMS]
+
+
+from . import api_bcp, api_vendor  # noqa: E402, F401  (their routes, on this router)

@@ -21,16 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sonae.core import errors
 from sonae.jp.calendar import tokyo_date
 
-from . import selectors, services
-from .exports import vendor_checklist_xlsx
+from . import documents, selectors, services
 from .forms import ExposureForm, SelfCheckForm, StepNotesForm, VendorChecklistForm, section_formset
-from .pdf import render_pdf
 from .rules import bcp as bcp_rules
-from .rules import vendor_checklist as vcl
-from .rules.data_items import DATA_ITEM_LABELS
 from .rules.exposure import items_summary
-from .rules.questions import PARTS, QUESTIONS
-from .rules.scoring import BAND_BY_CODE, score_answers
 from .rules.symptoms import SYMPTOMS
 
 
@@ -112,26 +106,13 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "selfcheck/check_form.html", {"form": form})
 
 
-def _check_context(check) -> dict:
-    result = score_answers(check.answers)
-    rows = [(q, check.answers.get(q.code)) for q in QUESTIONS]
-    return {
-        "check": check,
-        "result": result,
-        "band": BAND_BY_CODE[check.band],
-        "parts": result.parts,
-        "rows": rows,
-        "part_labels": {p.code: p.label for p in PARTS},
-    }
-
-
 @login_required
 @require_GET
 @domain_errors
 def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     check = selectors.self_check_get(actor, pk)
-    return render(request, "selfcheck/check_detail.html", {**_check_context(check)})
+    return render(request, "selfcheck/check_detail.html", documents.check_context(check))
 
 
 @login_required
@@ -140,8 +121,7 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def check_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     check = selectors.self_check_get(actor, pk)
-    context = {**_check_context(check), "organisation": actor.organisation}
-    return _pdf_response(render_pdf("selfcheck/pdf/check.html", context), f"selfcheck-{check.pk}.pdf")
+    return _pdf_response(*documents.check_pdf(check, actor.organisation))
 
 
 @login_required
@@ -205,24 +185,13 @@ def vendor_checklist_new(request: HttpRequest) -> HttpResponse:
     return render(request, "selfcheck/vendor_checklist_form.html", {"form": form})
 
 
-def _checklist_context(checklist) -> dict:
-    answers = vcl.parse_stored(checklist.answers)
-    sections = [(s, [(item, answers.get(item.code)) for item in vcl.items_of(s.code)]) for s in vcl.SECTIONS]
-    return {
-        "checklist": checklist,
-        "sections": sections,
-        "summary": selectors.vendor_checklist_summary(checklist),
-        "answer_labels": vcl.ANSWER_LABELS,
-    }
-
-
 @login_required
 @require_GET
 @domain_errors
 def vendor_checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     checklist = selectors.vendor_checklist_get(actor, pk)
-    return render(request, "selfcheck/vendor_checklist_detail.html", {**_checklist_context(checklist)})
+    return render(request, "selfcheck/vendor_checklist_detail.html", documents.checklist_context(checklist))
 
 
 @login_required
@@ -232,11 +201,9 @@ def vendor_checklist_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     checklist = selectors.vendor_checklist_get(actor, pk)
     services.vendor_checklist_exported(actor=actor, checklist=checklist, fmt="xlsx")
-    response = HttpResponse(
-        vendor_checklist_xlsx(checklist),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="checklist-{checklist.checked_on:%Y%m%d}.xlsx"'
+    content, filename = documents.checklist_xlsx(checklist)
+    response = HttpResponse(content, content_type=documents.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -247,11 +214,7 @@ def vendor_checklist_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     checklist = selectors.vendor_checklist_get(actor, pk)
     services.vendor_checklist_exported(actor=actor, checklist=checklist, fmt="pdf")
-    context = {**_checklist_context(checklist), "organisation": actor.organisation}
-    return _pdf_response(
-        render_pdf("selfcheck/pdf/vendor_checklist.html", context),
-        f"checklist-{checklist.checked_on:%Y%m%d}.pdf",
-    )
+    return _pdf_response(*documents.checklist_pdf(checklist, actor.organisation))
 
 
 # --- exposure estimate --------------------------------------------------------------------------------------------
@@ -309,25 +272,6 @@ def exposure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- cyber-BCP ----------------------------------------------------------------------------------------------------
 
 
-def _bcp_context(plan) -> dict:
-    today = _today()
-    return {
-        "plan": plan,
-        "steps": [(step, (plan.step_notes or {}).get(step.code, "")) for step in bcp_rules.STEPS],
-        "contact_categories": bcp_rules.CONTACT_CATEGORIES,
-        "deadlines": bcp_rules.reporting_deadlines(),
-        "missing": selectors.bcp_missing(plan),
-        "review_state": bcp_rules.review_state(plan.reviewed_on, today)
-        if plan.status == bcp_rules.ADOPTED
-        else "",
-        "review_labels": bcp_rules.REVIEW_LABELS,
-        "status_label": bcp_rules.STATUS_LABELS[plan.status],
-        "section_labels": bcp_rules.SECTION_LABELS,
-        "data_item_labels": DATA_ITEM_LABELS,
-        "desk_phone": settings.SONAE_DESK_PHONE,
-    }
-
-
 @login_required
 @require_GET
 @domain_errors
@@ -341,7 +285,7 @@ def bcp(request: HttpRequest) -> HttpResponse:
         "steps_only": bcp_rules.STEPS,
     }
     if plan is not None:
-        context.update(_bcp_context(plan))
+        context.update(documents.bcp_context(plan))
     return render(request, "selfcheck/bcp.html", context)
 
 
@@ -449,8 +393,7 @@ def bcp_pdf(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     plan = _plan_or_404(actor)
     services.bcp_exported(actor=actor, plan=plan)
-    context = {**_bcp_context(plan), "organisation": actor.organisation, "printed_on": _today()}
-    return _pdf_response(render_pdf("selfcheck/pdf/bcp.html", context), "cyber-bcp.pdf")
+    return _pdf_response(*documents.bcp_pdf(plan, actor.organisation))
 
 
 # --- public symptom checklist -------------------------------------------------------------------------------------

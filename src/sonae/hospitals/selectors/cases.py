@@ -286,3 +286,15 @@ def thread_get(incident: Incident, hospital: Organisation, pk) -> CaseMessage:
         return CaseMessage.objects.get(incident=incident, hospital=hospital, parent__isnull=True, pk=pk)
     except (CaseMessage.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def case_thread_get(actor: Actor | None, incident: Incident, pk) -> CaseMessage:
+    """A question on the provider's case with any hospital notified of it (the provider's side of ``thread_get``)."""
+    case_for_provider(actor, incident.reference)
+    hospitals = [h.pk for h in notified_hospitals(incident)]
+    try:
+        return CaseMessage.objects.select_related("hospital").get(
+            incident=incident, hospital_id__in=hospitals, parent__isnull=True, pk=pk
+        )
+    except (CaseMessage.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
