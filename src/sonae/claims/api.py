@@ -149,7 +149,7 @@ class AdjustmentIn(Schema):
     reason: str = Field(..., max_length=500, description="減額の理由")
 
 
-class TransitionIn(Schema):
+class ClaimTransitionIn(Schema):
     to_status: str = Field(
         ..., description="変更後の状態：" + _labels(ClaimStatus.choices) + "（`paid` は支払の記録で）"
     )
@@ -671,7 +671,7 @@ def claim_detail(request, number: str):
     "保険会社: under_review、info_requested、approved、partly_approved（adjustments で明細を減額）、rejected。"
     "できない変更は 409 です。",
 )
-def claim_transition(request, number: str, payload: TransitionIn):
+def claim_transition(request, number: str, payload: ClaimTransitionIn):
     actor = request.auth
     claim = selectors.claim_get(actor, number)
     adjustments = {a.expense_id: (a.accepted_amount, a.reason) for a in payload.adjustments}

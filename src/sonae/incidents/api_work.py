@@ -65,7 +65,7 @@ class CallIn(Schema):
     called_at: datetime | None = Field(None, description="通話日時（省略時は現在。未来は不可）")
 
 
-class TransitionIn(Schema):
+class IncidentTransitionIn(Schema):
     to_status: StatusCode = Field(..., description="変更後の状態：" + _labels(IncidentStatus.choices))
     reason: str = Field("", max_length=2000, description="理由（取り下げでは必須）")
 
@@ -215,7 +215,7 @@ def call_add(request, reference: str, payload: CallIn):
     description="デスクは案件の状態を対応の流れに沿って変更します。事業者は受付中の自社の報告を取り下げられます"
     "（理由が必要）。許されない変更は 409（`illegal_transition`）です。",
 )
-def incident_transition(request, reference: str, payload: TransitionIn):
+def incident_transition(request, reference: str, payload: IncidentTransitionIn):
     actor = request.auth
     incident = selectors.incident_get(actor, reference)
     services.incident_transition(

@@ -29,7 +29,7 @@ from .api import ImportJobOut, _import_job, _labels, router
 MAX_DECIDED_LINES = 100_000
 
 
-class ChoiceOut(Schema):
+class ImportChoiceOut(Schema):
     code: str
     label: str
 
@@ -49,8 +49,8 @@ class MappingOut(Schema):
     )
     default_items: list[str] = Field(description="漏えい項目の列がない行に使う項目のコード")
     duplicate_policy: str = Field(description="重複した行の扱い：" + _labels(DuplicatePolicy))
-    targets: list[ChoiceOut] = Field(description="割り当て先に使えるコード")
-    items: list[ChoiceOut] = Field(description="default_items に使える漏えい項目のコード")
+    targets: list[ImportChoiceOut] = Field(description="割り当て先に使えるコード")
+    items: list[ImportChoiceOut] = Field(description="default_items に使える漏えい項目のコード")
 
 
 class MappingIn(Schema):
