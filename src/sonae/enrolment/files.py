@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sonae.core.errors import InvalidInput
+from sonae.documents.xlsx_guard import SuspiciousArchive, check_xlsx_archive
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -109,9 +110,17 @@ def _csv_rows(text: str) -> list[tuple[int, list]]:
     return rows
 
 
+# Rosters and bank statements are kept in memory row by row: a few hundred MB of XML is far beyond any real one.
+XLSX_MAX_EXPANDED = 256 * 2**20
+
+
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    try:
+        check_xlsx_archive(io.BytesIO(data), max_total_bytes=XLSX_MAX_EXPANDED)
+    except SuspiciousArchive as exc:
+        raise InvalidInput(str(exc)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         # The worksheet is read lazily: a damaged one fails here, row by row, not in load_workbook.

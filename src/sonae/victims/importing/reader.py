@@ -25,6 +25,8 @@ from datetime import date, datetime
 
 from charset_normalizer import from_bytes
 
+from sonae.documents.xlsx_guard import SuspiciousArchive, check_xlsx_archive
+
 SAMPLE_BYTES = 1 << 20
 DEFAULT_CHUNK_BYTES = 4 << 20
 MAX_HEADER_BYTES = 1 << 20
@@ -248,10 +250,18 @@ def _cell_text(value, field: str) -> str:
     return str(value)
 
 
+# A million-row list saved as .xlsx expands to about 1 GB of XML; four times that is no real list.
+XLSX_MAX_EXPANDED = 4 * 2**30
+
+
 def xlsx_rows(stream) -> tuple[list[str], Iterator[tuple[int, list]]]:
     """(headers, iterator of (row number, raw cell values)) of the first worksheet, read-only. A damaged
     worksheet (openpyxl reads it lazily, row by row) raises UnreadableFile naming the row, wherever it is hit."""
     unreadable = "Excelファイル（.xlsx）として読み取れません。"
+    try:
+        check_xlsx_archive(stream, max_total_bytes=XLSX_MAX_EXPANDED)
+    except SuspiciousArchive as exc:
+        raise UnreadableFile(str(exc)) from None
     try:
         from openpyxl import load_workbook
 
