@@ -270,6 +270,15 @@ API: dict[str, object] = {
     "sonae_victims_api_letters_letter_preview_pdf": Access({"provider"}, STAFF),
     # The gift settings and totals (no personal data) for every reader of the case's statistics, as the page.
     "sonae_victims_api_gifts_gifts": Access(CASE_STATS, VIEWER),
+    # The case settings and the list's figures for the incident: the case's provider, as the pages; the inquiries per
+    # day (no personal data) for every reader of the case's statistics.
+    "sonae_victims_api_case_settings": Access({"provider"}, VIEWER),
+    "sonae_victims_api_case_incident_facts": Access({"provider"}, VIEWER),
+    "sonae_victims_api_case_inquiry_statistics": Access(CASE_STATS, VIEWER),
+    "sonae_victims_api_case_desk_access_set": WRITE,  # PUT …/settings/desk-access (the provider's admin)
+    "sonae_victims_api_case_self_service_set": WRITE,  # PUT /api/v1/victims/{reference}/settings/self-service
+    "sonae_victims_api_case_incident_facts_apply": WRITE,  # POST …/incident-facts/apply (the confirmed figures)
+    "sonae_victims_api_case_inquiry_done": WRITE,  # POST /api/v1/victims/{reference}/inquiries/{inquiry_id}/done
     "sonae_victims_api_imports_import_upload": WRITE,  # POST /api/v1/victims/{reference}/imports (multipart)
     "sonae_victims_api_imports_import_mapping_set": WRITE,  # PUT …/imports/{import_id}/mapping
     "sonae_victims_api_imports_import_validate": WRITE,  # POST …/imports/{import_id}/validate

@@ -295,6 +295,10 @@ FOREIGN_WRITES = [
     ),
     ("post", "/api/v1/hospitals/cases/{reference}/questions/{thread_id}/answers", {"body": "回答します。"}),
     ("put", "/api/v1/hospitals/cases/{reference}/joint-reports/{hospital_code}", {"enabled": True}),
+    ("put", "/api/v1/victims/{reference}/settings/desk-access", {"granted": False}),
+    ("put", "/api/v1/victims/{reference}/settings/self-service", {"enabled": False}),
+    ("post", "/api/v1/victims/{reference}/incident-facts/apply", {"persons": 1, "data_items": ["name"]}),
+    ("post", "/api/v1/victims/{reference}/inquiries/{inquiry_id}/done", None),
 ]
 
 

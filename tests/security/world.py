@@ -259,6 +259,7 @@ _API_PARAM = {
     "estimate_id": "exposure",
     "checklist_id": "vendor_checklist",
     "thread_id": "thread",
+    "inquiry_id": "inquiry",
 }
 
 

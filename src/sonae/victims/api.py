@@ -1,5 +1,6 @@
 """Victims API: aggregates of a case's list, the call-centre look-up and inquiry records (the work on the list —
-imports, letters, condolence gifts — is in ``api_imports``, ``api_letters`` and ``api_gifts``, on this router).
+imports, letters, condolence gifts — is in ``api_imports``, ``api_letters`` and ``api_gifts``; the case settings,
+the list's figures for the incident and marking inquiries done in ``api_case``; all on this router).
 
 Scoping is the selectors' (the same as the pages): statistics for the provider, desk, agency and insurer;
 personal data (the look-up) for the case's provider and — when the provider grants it — the desk. Look-ups are
@@ -418,4 +419,4 @@ def inquiry_list(request, reference: str, page: Query[ListParams]):
 
 # The work on the list, on this router (a path with several methods — GET and POST …/imports — must be declared
 # on one router for Ninja to route both).
-from . import api_gifts, api_imports, api_letters  # noqa: E402, F401
+from . import api_case, api_gifts, api_imports, api_letters  # noqa: E402, F401

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sonae.core.actors import Actor
 from sonae.core.audit import audit_record
+from sonae.core.errors import DomainError
 from sonae.victims.models import VictimCase
 
 from .common import audit_actor, require_provider_of, victim_case_for
@@ -78,14 +79,31 @@ def incident_facts_proposal(incident, case: VictimCase) -> FactsProposal:
     )
 
 
-def incident_update_from_list(*, actor: Actor, incident) -> FactsProposal:
+class ProposalChanged(DomainError):
+    code = "proposal_changed"
+    status = 409
+    default_message = (
+        "確認した内容から対象者リストまたはインシデントの事実が変わりました。もう一度内容を確認してください。"
+    )
+
+
+def incident_update_from_list(
+    *, actor: Actor, incident, confirmed: tuple[int, list[str]] | None = None
+) -> FactsProposal:
     """After the user confirmed: set the incident's persons and data items from the list, through the incident
-    desk's own service (``incident_update_facts``: timeline, severity, duties re-run, audit)."""
+    desk's own service (``incident_update_facts``: timeline, severity, duties re-run, audit).
+
+    ``confirmed`` is the (persons, items) the user saw and confirmed; when the proposal is no longer that (a list
+    committed in between), nothing is changed (``ProposalChanged``, 409)."""
     from sonae.incidents.services import incident_update_facts
 
     require_provider_of(actor, incident, "victims.settings")
     case = victim_case_for(incident)
     proposal = incident_facts_proposal(incident, case)
+    if confirmed is not None and (
+        proposal.persons_new != confirmed[0] or set(proposal.items_new) != set(confirmed[1])
+    ):
+        raise ProposalChanged()
     if proposal.changes:
         incident_update_facts(
             actor=actor,
