@@ -340,6 +340,14 @@ API: dict[str, object] = {
     "sonae_duties_api_duty_undone": WRITE,  # POST /api/v1/incidents/{reference}/duties/items/{kind}/undone
     "sonae_duties_api_case_duties_confirm": WRITE,  # POST /api/v1/incidents/{reference}/duties/confirm
     "sonae_api_core_me": Access(ALL, VIEWER),
+    # The organisation's settings page, its API tokens (admins) and the signed-in user's notifications.
+    "sonae_api_core_organisation": Access(ALL, VIEWER),
+    "sonae_api_core_api_token_list": Access(ALL, ADMIN),
+    "sonae_api_core_notification_list": Access(ALL, VIEWER),
+    "sonae_api_core_api_token_create": WRITE,  # POST /api/v1/api-tokens (from a session only)
+    "sonae_api_core_api_token_revoke": WRITE,  # POST /api/v1/api-tokens/{token_id}/revoke
+    "sonae_api_core_notification_read": WRITE,  # POST /api/v1/notifications/{notification_id}/read
+    "sonae_api_core_notifications_read_all": WRITE,  # POST /api/v1/notifications/read-all
     "sonae_enrolment_api_windows": Access(ALL, VIEWER),
     "sonae_enrolment_api_quote_list": Access(ALL, VIEWER),
     "sonae_enrolment_api_quote_detail": Access({"provider", "agency"}, VIEWER),

@@ -299,6 +299,8 @@ FOREIGN_WRITES = [
     ("put", "/api/v1/victims/{reference}/settings/self-service", {"enabled": False}),
     ("post", "/api/v1/victims/{reference}/incident-facts/apply", {"persons": 1, "data_items": ["name"]}),
     ("post", "/api/v1/victims/{reference}/inquiries/{inquiry_id}/done", None),
+    ("post", "/api/v1/api-tokens/{token_id}/revoke", None),
+    ("post", "/api/v1/notifications/{notification_id}/read", None),
 ]
 
 

@@ -260,6 +260,8 @@ _API_PARAM = {
     "checklist_id": "vendor_checklist",
     "thread_id": "thread",
     "inquiry_id": "inquiry",
+    "token_id": "api_token",
+    "notification_id": "notification",
 }
 
 

@@ -35,16 +35,17 @@ def membership_get_for_user(user, organisation_id) -> Membership:
         raise NotFound() from None
 
 
-def members_of(membership: Membership) -> QuerySet[Membership]:
-    """Members of the acting membership's organisation."""
+def members_of(membership) -> QuerySet[Membership]:
+    """Members of the acting membership's (or API actor's) organisation."""
     return Membership.objects.filter(organisation=membership.organisation).select_related("user")
 
 
-def api_tokens_for(membership: Membership) -> QuerySet[ApiToken]:
+def api_tokens_for(membership) -> QuerySet[ApiToken]:
+    """API tokens of the acting membership's (or API actor's) organisation."""
     return ApiToken.objects.filter(organisation=membership.organisation)
 
 
-def api_token_get_for(membership: Membership, pk) -> ApiToken:
+def api_token_get_for(membership, pk) -> ApiToken:
     try:
         return api_tokens_for(membership).get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
