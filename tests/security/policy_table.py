@@ -254,6 +254,25 @@ API: dict[str, object] = {
     "sonae_claims_api_approval_withdraw": WRITE,  # POST /api/v1/approvals/{approval_id}/withdraw
     "sonae_incidents_api_work_evidence_list": Access({"provider", "desk"}, STAFF),
     "sonae_incidents_api_work_evidence_detail": NO_FIXTURE,  # the demo has no evidence (own tests check scoping)
+    # The desk's queue, intake search and vendor directory; a case's dispatches and documents (as the pages).
+    "sonae_incidents_api_desk_queue": Access({"desk"}, VIEWER),
+    "sonae_incidents_api_desk_provider_search": Access({"desk"}, STAFF),
+    "sonae_incidents_api_desk_vendor_list": Access({"desk"}, VIEWER),
+    "sonae_incidents_api_desk_vendor_detail": Access({"desk"}, VIEWER),
+    "sonae_incidents_api_desk_dispatch_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_documents_notice_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_documents_timeline_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_desk_intake": WRITE,  # POST /api/v1/desk/intake
+    "sonae_incidents_api_desk_facts_update": WRITE,  # PATCH /api/v1/incidents/{reference}/facts
+    "sonae_incidents_api_desk_incident_triage": WRITE,  # POST /api/v1/incidents/{reference}/triage
+    "sonae_incidents_api_desk_vendor_create": WRITE,  # POST /api/v1/vendors
+    "sonae_incidents_api_desk_vendor_update": WRITE,  # PATCH /api/v1/vendors/{vendor_id}
+    "sonae_incidents_api_desk_dispatch_create": WRITE,  # POST /api/v1/incidents/{reference}/dispatches
+    "sonae_incidents_api_documents_notice_create": WRITE,  # POST /api/v1/incidents/{reference}/notices
+    "sonae_incidents_api_documents_notice_update": WRITE,  # PUT …/notices/{notice_id}
+    "sonae_incidents_api_documents_notice_send": WRITE,  # POST …/notices/{notice_id}/send
+    # POST …/evidence/{evidence_id}/download (a personal-data export with a reason)
+    "sonae_incidents_api_documents_evidence_download": WRITE,
     "sonae_duties_api_case_duties_version": Access({"provider", "desk"}, VIEWER),
     "sonae_duties_api_case_duty_items": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     # Import status and letter runs: the case's provider; the other kinds that see the case get an empty list.

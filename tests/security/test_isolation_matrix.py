@@ -300,6 +300,12 @@ FOREIGN_WRITES = [
     ("post", "/api/v1/victims/{reference}/incident-facts/apply", {"persons": 1, "data_items": ["name"]}),
     ("post", "/api/v1/victims/{reference}/inquiries/{inquiry_id}/done", None),
     ("post", "/api/v1/api-tokens/{token_id}/revoke", None),
+    ("patch", "/api/v1/incidents/{reference}/facts", {"persons_estimate": 1}),
+    ("post", "/api/v1/incidents/{reference}/triage", {"symptoms": ["other"]}),
+    ("post", "/api/v1/incidents/{reference}/dispatches", {"vendor_id": 1, "category": "forensics"}),
+    ("post", "/api/v1/incidents/{reference}/notices", {}),
+    ("put", "/api/v1/incidents/{reference}/notices/{notice_id}", {"subject": "件名", "letter_text": "本文"}),
+    ("post", "/api/v1/incidents/{reference}/notices/{notice_id}/send", None),
     ("post", "/api/v1/notifications/{notification_id}/read", None),
 ]
 

@@ -60,7 +60,7 @@ def _collect(provider: Organisation, hospital: Organisation) -> Side:
     from sonae.core.models import ApiToken, Notification
     from sonae.enrolment.models import Application, Policy, Quote, RosterEntry, RosterImport
     from sonae.hospitals.models import CaseMessage, ContractorLink, HospitalInvitation, HospitalSite
-    from sonae.incidents.models import Evidence, HospitalNotice, Incident, Task
+    from sonae.incidents.models import Evidence, HospitalNotice, Incident, Task, Vendor
     from sonae.selfcheck.models import ExposureEstimate, SelfCheck, VendorChecklist
 
     side = Side(provider=provider, hospital=hospital)
@@ -81,6 +81,7 @@ def _collect(provider: Organisation, hospital: Organisation) -> Side:
         "task": _first(Task.objects.filter(incident__provider=provider)),
         "evidence": _first(Evidence.objects.filter(incident__provider=provider)),
         "notice": notice,
+        "vendor": _first(Vendor.objects.all()),  # the desk's directory: no owner to isolate
         "expense": _first(Expense.objects.filter(incident__provider=provider)),
         "approval": _first(PriorApproval.objects.filter(incident__provider=provider)),
         "attachment": _first(Attachment.objects.filter(expense__incident__provider=provider)),
@@ -262,6 +263,7 @@ _API_PARAM = {
     "inquiry_id": "inquiry",
     "token_id": "api_token",
     "notification_id": "notification",
+    "vendor_id": "vendor",
 }
 
 

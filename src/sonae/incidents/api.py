@@ -345,4 +345,5 @@ def incident_tasks(request, reference: str, page: Query[ListParams]):
     return paginate(request, selectors.tasks_for(request.auth, incident), page, task_out, export=TASK_EXPORT)
 
 
-from . import api_work  # noqa: E402, F401  (the routes of the work on a case, on this router)
+# The routes of the work on a case, of the desk and of its documents (notices, PDFs, evidence files), on this router.
+from . import api_desk, api_documents, api_work  # noqa: E402, F401

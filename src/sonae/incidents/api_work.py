@@ -1,8 +1,8 @@
 """Incident API, the work on a case: tasks, notes and calls on the timeline, status changes and evidence metadata.
 
 The same services as the case pages (provider staff on its own case, the desk on any), through the same
-selectors; another organisation's case or object is 404. Evidence files themselves are not served here: a
-download needs a stated reason (chain of custody) and is done on the page.
+selectors; another organisation's case or object is 404. Evidence files themselves are downloaded with a
+stated reason (chain of custody) in ``api_documents``.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ def incident_transition(request, reference: str, payload: IncidentTransitionIn):
     item=EvidenceOut,
     summary="証拠の一覧（メタデータ）",
     description="案件の証拠ファイルのメタデータ（ファイル名、種類、サイズ、SHA-256、登録者・日時）を新しい順に返します。"
-    "事業者（自社の案件）とデスクのスタッフ以上のみ。ファイル本体は画面から理由を記録してダウンロードします。",
+    "事業者（自社の案件）とデスクのスタッフ以上のみ。ファイル本体は POST …/evidence/{evidence_id}/download で理由を添えてダウンロードします。",
     personal=True,
 )
 def evidence_list(request, reference: str, page: Query[ListParams]):
