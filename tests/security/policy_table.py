@@ -368,6 +368,30 @@ API: dict[str, object] = {
     "sonae_api_core_notification_read": WRITE,  # POST /api/v1/notifications/{notification_id}/read
     "sonae_api_core_notifications_read_all": WRITE,  # POST /api/v1/notifications/read-all
     "sonae_enrolment_api_windows": Access(ALL, VIEWER),
+    # The agency's back office, payments and the roster (as their pages), and the enrolment PDFs.
+    "sonae_enrolment_api_backoffice_funnel": Access({"agency"}, VIEWER),
+    "sonae_enrolment_api_backoffice_statistics": Access({"agency", "foundation"}, VIEWER),
+    "sonae_enrolment_api_backoffice_export": Access({"agency"}, STAFF),
+    "sonae_enrolment_api_payments_deposit_list": Access({"agency"}, VIEWER),
+    "sonae_enrolment_api_payments_unpaid_application_list": Access({"agency"}, VIEWER),
+    "sonae_enrolment_api_payments_deposit_import_list": Access({"agency"}, VIEWER),
+    "sonae_enrolment_api_roster_entry_list": Access({"agency", "foundation"}, VIEWER),
+    "sonae_enrolment_api_roster_entry_detail": Access({"agency", "foundation"}, VIEWER),
+    "sonae_enrolment_api_roster_import_list": Access({"agency", "foundation"}, STAFF),
+    "sonae_enrolment_api_roster_import_detail": Access({"foundation"}, STAFF),  # the foundation's upload
+    "sonae_enrolment_api_documents_quote_pdf": Access({"provider", "agency"}, VIEWER),
+    "sonae_enrolment_api_documents_application_pdf": Access({"provider", "agency"}, VIEWER),
+    "sonae_enrolment_api_documents_policy_certificate": Access(
+        {"provider", "agency", "insurer", "desk"}, VIEWER
+    ),
+    "sonae_enrolment_api_payments_deposit_import": WRITE,  # POST /api/v1/enrolment/deposit-imports (multipart)
+    "sonae_enrolment_api_payments_deposit_match": WRITE,  # POST /api/v1/enrolment/deposits/{deposit_id}/match
+    "sonae_enrolment_api_payments_deposit_unmatch": WRITE,  # POST /api/v1/enrolment/deposits/{deposit_id}/unmatch
+    "sonae_enrolment_api_payments_deposit_ignore": WRITE,  # POST /api/v1/enrolment/deposits/{deposit_id}/ignore
+    "sonae_enrolment_api_payments_overpayment_resolve": WRITE,  # POST …/applications/{application_id}/overpayment
+    "sonae_enrolment_api_roster_import_upload": WRITE,  # POST /api/v1/enrolment/roster-imports (multipart)
+    "sonae_enrolment_api_roster_import_commit": WRITE,  # POST …/roster-imports/{roster_import_id}/commit
+    "sonae_enrolment_api_roster_import_discard": WRITE,  # POST …/roster-imports/{roster_import_id}/discard
     "sonae_enrolment_api_quote_list": Access(ALL, VIEWER),
     "sonae_enrolment_api_quote_detail": Access({"provider", "agency"}, VIEWER),
     "sonae_enrolment_api_application_list": Access(ALL, VIEWER),

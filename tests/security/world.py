@@ -264,6 +264,8 @@ _API_PARAM = {
     "token_id": "api_token",
     "notification_id": "notification",
     "vendor_id": "vendor",
+    "entry_id": "roster_entry",
+    "roster_import_id": "roster_import",
 }
 
 

@@ -506,3 +506,8 @@ def policy_cancel(request, policy_id: int, payload: CancelIn):
         actor=request.auth, policy=policy, effective_date=payload.effective_date, reason=payload.reason
     )
     return _policy_out(selectors.policy_get(request.auth, policy_id))
+
+
+# The agency's back office, premium payments, the roster and the PDFs, on this router (a path with several methods
+# must be declared on one router for Ninja to route both).
+from . import api_backoffice, api_documents, api_payments, api_roster  # noqa: E402, F401
