@@ -262,3 +262,28 @@ def test_a_quote_pdf_for_the_foundation_is_refused(
     quote = quoted(sakura_actor, sakura, year_2025)
     response = client.get(f"/api/v1/enrolment/quotes/{quote.pk}/pdf", headers=bearer(foundation_org))
     assert response.status_code == 403 and response.json() == DENIED
+
+
+# --- the lists' filters (as the list pages) ----------------------------------------------------------------------
+
+
+def test_the_lists_filter_as_their_pages(
+    client, year_2025, sakura, sakura_actor, sakura_entry, aoba, aoba_actor, aoba_entry, agency, time_machine
+):
+    time_machine.move_to(jst(2025, 9, 5, 10), tick=False)
+    sakura_application = submitted(sakura_actor, sakura, year_2025)
+    quoted(aoba_actor, aoba, year_2025)
+    headers = bearer(agency, "viewer")
+    quotes = client.get("/api/v1/enrolment/quotes?q=あおば&year=2025", headers=headers).json()
+    assert [q["company_name"] for q in quotes["items"]] == ["あおば患者搬送株式会社"]
+    assert client.get("/api/v1/enrolment/quotes?year=2026", headers=headers).json()["count"] == 0
+    unpaid = client.get("/api/v1/enrolment/applications?payment=unpaid", headers=headers).json()
+    assert [a["id"] for a in unpaid["items"]] == [sakura_application.pk]
+    assert client.get("/api/v1/enrolment/applications?payment=paid", headers=headers).json()["count"] == 0
+    submitted_only = client.get("/api/v1/enrolment/applications?status=submitted&q=さくら", headers=headers)
+    assert submitted_only.json()["count"] == 1
+    assert client.get("/api/v1/enrolment/policies?status=in_force", headers=headers).json()["count"] == 0
+    bad = client.get("/api/v1/enrolment/quotes?status=lost", headers=headers)
+    assert bad.status_code == 422 and bad.json()["message"] == INVALID
+    own = client.get("/api/v1/enrolment/quotes?q=あおば", headers=bearer(sakura)).json()
+    assert own["count"] == 0  # the filters never widen the provider's scope

@@ -275,6 +275,20 @@ API: dict[str, object] = {
     "sonae_incidents_api_documents_evidence_download": WRITE,
     "sonae_duties_api_case_duties_version": Access({"provider", "desk"}, VIEWER),
     "sonae_duties_api_case_duty_items": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    # The rest of the 法的対応 tab: drafts for the provider's and the desk's staff (as the draft page), the diff as
+    # the diff page (the world's cases have one version: nobody gets a diff), the explanation for everybody.
+    "sonae_duties_api_documents_case_duties_diff": NOBODY,
+    "sonae_duties_api_documents_draft_list": Access({"provider", "desk"}, STAFF),
+    "sonae_duties_api_documents_draft_detail": Access({"provider", "desk"}, STAFF),
+    "sonae_duties_api_documents_duties_explain": Access(ALL, VIEWER),
+    "sonae_duties_api_documents_case_duties_refresh": WRITE,  # POST /api/v1/incidents/{reference}/duties/refresh
+    "sonae_duties_api_documents_draft_export": WRITE,  # POST …/duties/drafts/{kind}/export (PDF or DOCX)
+    # The insurer's work queue and the claims pages' files (claim pack, Excel, attachments), as the pages.
+    "sonae_claims_api_files_work_queue": Access({"insurer"}, VIEWER),
+    "sonae_claims_api_files_claim_pdf": Access({"provider", "insurer"}, STAFF),
+    "sonae_claims_api_files_claim_xlsx": Access({"provider", "insurer"}, STAFF),
+    "sonae_claims_api_files_case_expenses_xlsx": Access({"provider", "insurer"}, STAFF),
+    "sonae_claims_api_files_attachment_download": Access({"provider", "insurer"}, STAFF),
     # Import status and letter runs: the case's provider; the other kinds that see the case get an empty list.
     "sonae_victims_api_import_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_victims_api_import_detail": Access({"provider"}, VIEWER),
@@ -291,6 +305,7 @@ API: dict[str, object] = {
     "sonae_victims_api_gifts_gifts": Access(CASE_STATS, VIEWER),
     # The case settings and the list's figures for the incident: the case's provider, as the pages; the inquiries per
     # day (no personal data) for every reader of the case's statistics.
+    "sonae_victims_api_case_case_list": Access(CASE_STATS, VIEWER),
     "sonae_victims_api_case_settings": Access({"provider"}, VIEWER),
     "sonae_victims_api_case_incident_facts": Access({"provider"}, VIEWER),
     "sonae_victims_api_case_inquiry_statistics": Access(CASE_STATS, VIEWER),

@@ -266,6 +266,7 @@ _API_PARAM = {
     "vendor_id": "vendor",
     "entry_id": "roster_entry",
     "roster_import_id": "roster_import",
+    "attachment_id": "attachment",
 }
 
 
@@ -288,6 +289,8 @@ def api_path(path: str, side: Side, case_side: Side | None = None) -> str | None
             return side.ids["incident"].programme_year.code
         if param == "version":  # duty assessment versions: the first exists on every assessed case
             return 1
+        if param == "kind":  # a duty's draft: the demo cases need a preliminary report to the PPC
+            return "ppc_preliminary"
         if param == "number":
             if "/batches/" in path:  # a letter run's first print file
                 return 1

@@ -9,7 +9,7 @@ from sonae.core.models import AuditEvent
 from sonae.victims.models import Inquiry, InquiryCategory, VictimCase
 from sonae.victims.services import case as case_services
 from sonae.victims.services import lookup
-from tests.victims.conftest import api_call
+from tests.victims.conftest import KNOWN_NAME, api_call
 
 
 def _url(incident, tail=""):
@@ -269,3 +269,34 @@ def test_inquiries_per_day_for_every_reader_of_the_statistics(world, incident, i
     for name in ("hospital", "foundation", "provider_b"):
         response = api_call(client, bearer(name), "get", _url(incident, "/inquiries/statistics"))
         assert response.status_code == 404, name
+
+
+# --- the cases with a list ---------------------------------------------------------------------------------------
+
+
+def test_the_cases_with_their_lists_figures(world, incident, incident_b, imported, bearer, client):
+    imported()
+    own = api_call(client, bearer("provider", role="viewer"), "get", "/victims")
+    assert own.status_code == 200, own.content
+    (row,) = own.json()["items"]
+    assert (row["reference"], row["has_list"], row["persons"], row["corporations"]) == (
+        incident.reference,
+        True,
+        3,
+        0,
+    )
+    listed = api_call(client, bearer("agency"), "get", "/victims").json()
+    by_reference = {r["reference"]: r for r in listed["items"]}
+    assert set(by_reference) == {incident.reference, incident_b.reference}
+    assert by_reference[incident_b.reference]["persons"] is None
+    assert KNOWN_NAME not in str(listed)
+
+
+@pytest.mark.parametrize("name", ["hospital", "foundation"])
+def test_organisations_without_statistics_have_no_case_list(world, incident, bearer, client, name):
+    response = api_call(client, bearer(name), "get", "/victims")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
+def test_a_bad_page_size_answers_the_envelope(world, bearer, client):
+    _assert_invalid(api_call(client, bearer("provider"), "get", "/victims?limit=0"))

@@ -700,3 +700,7 @@ def claim_payment(request, number: str, payload: PaymentIn):
 from .api_coverage import router as coverage_router  # noqa: E402
 
 router.add_router("", coverage_router)
+
+
+# The insurer's work queue and the files of the claims pages (claim pack, Excel, attachments), on this router.
+from . import api_files  # noqa: E402, F401

@@ -313,3 +313,7 @@ def case_duties_confirm(request, reference: str):
         raise NotFound("この案件はまだ判定されていません。")
     services.assessment_transition(actor=actor, assessment=latest, to_status="confirmed")
     return _case_duties(actor, incident)
+
+
+# Re-assessing from the incident, the diff of versions, drafts and the explanation, on this router.
+from . import api_documents  # noqa: E402, F401

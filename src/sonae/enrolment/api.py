@@ -248,6 +248,36 @@ def windows(request):
     ]
 
 
+# The pages' filters of the three lists (``views/provider.py``, ``views/agency.py``).
+class QuoteFilter(Schema):
+    year: str | None = Field(None, max_length=20, description="年度コードで絞り込む")
+    status: Literal[tuple(Quote.Status.values)] | None = Field(None, description="状態で絞り込む")  # type: ignore[valid-type]
+    joining: str | None = Field(None, max_length=20, description="加入区分で絞り込む")
+    q: str | None = Field(None, max_length=200, description="事業者名の一部")
+
+
+class ApplicationFilter(Schema):
+    year: str | None = Field(None, max_length=20, description="年度コードで絞り込む")
+    status: Literal[tuple(Application.Status.values)] | None = Field(None, description="状態で絞り込む")  # type: ignore[valid-type]
+    payment: Literal["unpaid", "partial", "paid", "overpaid"] | None = Field(
+        None, description="入金状況で絞り込む"
+    )
+    q: str | None = Field(None, max_length=200, description="事業者名の一部")
+
+
+class PolicyFilter(Schema):
+    year: str | None = Field(None, max_length=20, description="年度コードで絞り込む")
+    status: Literal[tuple(Policy.Status.values)] | None = Field(None, description="状態で絞り込む")  # type: ignore[valid-type]
+    plan: str | None = Field(None, max_length=10, description="プランで絞り込む")
+    joining: str | None = Field(None, max_length=20, description="加入区分で絞り込む")
+    q: str | None = Field(None, max_length=200, description="被保険者名の一部")
+
+
+def _filtered(queryset, **lookups):
+    """``queryset`` filtered by the lookups that were given (an empty filter is no filter)."""
+    return queryset.filter(**{k: v for k, v in lookups.items() if v})
+
+
 QUOTE_EXPORT = Export(
     name="見積一覧",
     columns=(
@@ -312,8 +342,15 @@ POLICY_EXPORT = Export(
     summary="見積の一覧",
     description="権限の範囲の見積を新しい順に返します（事業者は自社の見積のみ）。",
 )
-def quote_list(request, page: Query[ListParams]):
-    return paginate(request, selectors.quotes_for(request.auth), page, _quote_out, export=QUOTE_EXPORT)
+def quote_list(request, filters: Query[QuoteFilter], page: Query[ListParams]):
+    quotes = _filtered(
+        selectors.quotes_for(request.auth),
+        programme_year__code=filters.year,
+        status=filters.status,
+        joining=filters.joining,
+        company_name__icontains=filters.q,
+    )
+    return paginate(request, quotes, page, _quote_out, export=QUOTE_EXPORT)
 
 
 @router.get(
@@ -363,10 +400,16 @@ def quote_create(request, payload: QuoteIn):
     summary="加入依頼の一覧",
     description="権限の範囲の加入依頼を新しい順に返します（事業者は自社の加入依頼のみ）。",
 )
-def application_list(request, page: Query[ListParams]):
-    return paginate(
-        request, selectors.applications_for(request.auth), page, _application_out, export=APPLICATION_EXPORT
+def application_list(request, filters: Query[ApplicationFilter], page: Query[ListParams]):
+    applications = _filtered(
+        selectors.applications_for(request.auth),
+        programme_year__code=filters.year,
+        status=filters.status,
+        organisation__name__icontains=filters.q,
     )
+    if filters.payment:  # a property of each application (its deposits), as the page filters it
+        applications = [a for a in applications if a.payment_status == filters.payment]
+    return paginate(request, applications, page, _application_out, export=APPLICATION_EXPORT)
 
 
 @router.get(
@@ -422,8 +465,16 @@ def application_submit(request, application_id: int):
     summary="契約の一覧",
     description="権限の範囲の契約を保険始期の新しい順に返します（事業者は自社の契約のみ）。",
 )
-def policy_list(request, page: Query[ListParams]):
-    return paginate(request, selectors.policies_for(request.auth), page, _policy_out, export=POLICY_EXPORT)
+def policy_list(request, filters: Query[PolicyFilter], page: Query[ListParams]):
+    policies = _filtered(
+        selectors.policies_for(request.auth),
+        programme_year__code=filters.year,
+        status=filters.status,
+        plan=filters.plan,
+        joining=filters.joining,
+        insured_name__icontains=filters.q,
+    )
+    return paginate(request, policies, page, _policy_out, export=POLICY_EXPORT)
 
 
 @router.get(

@@ -128,7 +128,7 @@ class StatRowOut(Schema):
     rate: str = Field(..., description="加入率")
 
 
-class StatisticsOut(Schema):
+class ProgrammeStatisticsOut(Schema):
     programme_year: str | None
     on: date | None = Field(..., description="認定の有効性を判定した日（保険始期）")
     total: StatRowOut | None
@@ -149,7 +149,7 @@ def _row(r) -> dict:
 
 @router.get(
     "/enrolment/statistics",
-    response=StatisticsOut,
+    response=ProgrammeStatisticsOut,
     summary="制度の統計（認定業務・地域別）",
     description="認定事業者数・見積した数・加入数を、認定業務別・地方別・都道府県別に返します（事業者数のみで、"
     "個々の保険料は含みません。振興会と代理店）。",

@@ -213,7 +213,7 @@ class MatchIn(Schema):
     accept_difference: bool = Field(False, description="金額の相違（不足・過大）を確認した")
 
 
-class ReasonIn(Schema):
+class DepositReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500, description="理由")
 
 
@@ -248,7 +248,7 @@ def deposit_match(request, deposit_id: int, payload: MatchIn):
     summary="消込を取り消す（代理店）",
     description="契約発行前の消込を、理由を記録して取り消します（代理店のスタッフ以上）。",
 )
-def deposit_unmatch(request, deposit_id: int, payload: ReasonIn):
+def deposit_unmatch(request, deposit_id: int, payload: DepositReasonIn):
     actor = _require(request.auth, "enrolment.payment.manage")
     deposit = selectors.deposit_get(actor, deposit_id)
     services.deposit_unmatch(actor=actor, deposit=deposit, reason=payload.reason)
@@ -261,7 +261,7 @@ def deposit_unmatch(request, deposit_id: int, payload: ReasonIn):
     summary="入金を対象外にする（代理店）",
     description="保険料ではない入金を、理由を記録して対象外にします（代理店のスタッフ以上）。",
 )
-def deposit_ignore(request, deposit_id: int, payload: ReasonIn):
+def deposit_ignore(request, deposit_id: int, payload: DepositReasonIn):
     actor = _require(request.auth, "enrolment.payment.manage")
     deposit = selectors.deposit_get(actor, deposit_id)
     services.deposit_ignore(actor=actor, deposit=deposit, reason=payload.reason)

@@ -12,17 +12,65 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db.models import F
 from django.urls import reverse
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 
-from sonae.core.errors import NotFound
+from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.core.errors import NotFound, PermissionDenied
+from sonae.documents.tabular import Column
 from sonae.duties.rules import DATA_ITEM_LABELS
+from sonae.incidents import selectors as incident_selectors
 from sonae.victims import selectors
 from sonae.victims.services import case as case_services
 from sonae.victims.services import lookup as lookup_services
 
 # ``api`` imports this module at its end: its router and the inquiry serialiser exist by then.
 from .api import InquiryListOut, _inquiry, router
+
+
+class CaseProviderOut(Schema):
+    code: str
+    name: str
+
+
+class VictimCaseOut(Schema):
+    reference: str = Field(description="インシデントの受付番号")
+    title: str
+    provider: CaseProviderOut
+    has_list: bool = Field(description="対象者リストが取り込まれているか")
+    persons: int | None = Field(description="対象者（個人）。リストがなければ null")
+    corporations: int | None = Field(description="対象者（法人）。リストがなければ null")
+    received_at: datetime = Field(description="インシデントの受付日時")
+    updated_at: datetime | None = Field(description="対象者リスト（案件の設定・集計）の更新日時")
+
+
+CASE_EXPORT = Export(
+    name="対象者リストの案件",
+    columns=(
+        Column("reference", "受付番号", 18),
+        Column("title", "件名", 40),
+        Column("provider.name", "事業者", 30),
+        Column("persons", "対象者（個人）", 12),
+        Column("corporations", "対象者（法人）", 12),
+        Column("received_at", "受付日時", 18),
+        Column("updated_at", "更新日時", 18),
+    ),
+)
+
+
+def _victim_case(incident) -> dict:
+    has_list = bool(incident.list_updated_at)
+    return {
+        "reference": incident.reference,
+        "title": incident.title,
+        "provider": {"code": incident.provider.code, "name": incident.provider.name},
+        "has_list": has_list,
+        "persons": incident.list_persons if has_list else None,
+        "corporations": incident.list_corporations if has_list else None,
+        "received_at": incident.received_at,
+        "updated_at": incident.case_updated_at,
+    }
 
 
 class SettingsOut(Schema):
@@ -111,6 +159,34 @@ def _provider_case(actor, reference: str):
     if not selectors.is_provider_of(actor, incident):
         raise NotFound()
     return incident, case
+
+
+@list_get(
+    router,
+    "/victims",
+    item=VictimCaseOut,
+    summary="対象者リストの案件の一覧",
+    description="権限の範囲のインシデントと、その対象者リストの人数を受付の新しい順に返します（個人データは含みません。"
+    "事業者は自社の案件。事業者・デスク・代理店・保険会社）。`updated_since` は対象者リストの更新日時に適用します。",
+)
+def case_list(request, page: Query[ListParams]):
+    actor = request.auth
+    if not actor.may("victims.stats"):
+        raise PermissionDenied()
+    incidents = (
+        incident_selectors.incidents_for(actor)
+        .select_related("provider")
+        .annotate(
+            list_persons=F("victim_case__persons"),
+            list_corporations=F("victim_case__corporations"),
+            list_updated_at=F("victim_case__stats_updated_at"),
+            case_updated_at=F("victim_case__updated_at"),
+        )
+        .order_by("-received_at", "-id")
+    )
+    return paginate(
+        request, incidents, page, _victim_case, export=CASE_EXPORT, updated_field="victim_case__updated_at"
+    )
 
 
 @router.get(
