@@ -287,3 +287,40 @@ def test_the_lists_filter_as_their_pages(
     assert bad.status_code == 422 and bad.json()["message"] == INVALID
     own = client.get("/api/v1/enrolment/quotes?q=あおば", headers=bearer(sakura)).json()
     assert own["count"] == 0  # the filters never widen the provider's scope
+
+
+# --- eligibility (the enrolment home page) -----------------------------------------------------------------------
+
+
+def test_a_provider_sees_its_eligibility_in_each_open_window(
+    client, year_2025, sakura, sakura_entry, outsider, agency, time_machine
+):
+    time_machine.move_to(jst(2025, 8, 20, 10), tick=False)
+    response = client.get("/api/v1/enrolment/eligibility", headers=bearer(sakura, "viewer"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["in_force_policy_id"] is None and body["windows"]
+    assert body["windows"][0]["eligible"] is True
+    assert body["windows"][0]["certifications"][0]["business_label"] == "衛生検査所業務"
+    refused = client.get("/api/v1/enrolment/eligibility", headers=bearer(outsider)).json()
+    assert (
+        refused["windows"][0]["eligible"] is False
+        and "名簿に登録されていない" in refused["windows"][0]["reason"]
+    )
+    for_sakura = client.get(
+        f"/api/v1/enrolment/eligibility?organisation_id={sakura.pk}", headers=bearer(agency)
+    )
+    assert for_sakura.status_code == 200 and for_sakura.json()["organisation_id"] == sakura.pk
+
+
+def test_eligibility_of_another_provider_is_not_found(
+    client, year_2025, sakura, aoba, agency, foundation_org
+):
+    response = client.get(f"/api/v1/enrolment/eligibility?organisation_id={aoba.pk}", headers=bearer(sakura))
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    missing = client.get("/api/v1/enrolment/eligibility", headers=bearer(agency))
+    assert missing.status_code == 400 and missing.json()["field"] == "organisation_id"
+    bad = client.get("/api/v1/enrolment/eligibility?organisation_id=x", headers=bearer(agency))
+    assert bad.status_code == 422 and bad.json()["message"] == INVALID
+    denied = client.get("/api/v1/enrolment/eligibility", headers=bearer(foundation_org))
+    assert denied.status_code == 403 and denied.json() == DENIED

@@ -300,3 +300,68 @@ def test_a_dispatch_is_checked_as_on_the_page(world, case, report, token_for, cl
     foreign = _api(client, token_for("provider"), "get", f"/incidents/{other.reference}/dispatches")
     assert foreign.status_code == 404
     assert VendorDispatch.objects.count() == 0
+
+
+# --- who owns a case's tasks -------------------------------------------------------------------------------------
+
+
+def test_a_task_is_given_to_a_person_of_the_case(world, case, token_for, client):
+    token = token_for("provider")
+    choices = _api(client, token, "get", f"/incidents/{case.reference}/assignees")
+    assert choices.status_code == 200, choices.content
+    person = next(c for c in choices.json() if c["user_id"] == world.user("desk").pk)
+    task = case.tasks.filter(owner_vendor__isnull=True).first()
+    url = f"/incidents/{case.reference}/tasks/{task.pk}/owner"
+    response = _api(
+        client,
+        token,
+        "put",
+        url,
+        {"organisation_id": person["organisation_id"], "user_id": person["user_id"]},
+    )
+    assert response.status_code == 200, response.content
+    task.refresh_from_db()
+    assert (task.owner_organisation_id, task.owner_user_id) == (
+        world.desk.organisation.pk,
+        world.user("desk").pk,
+    )
+    cleared = _api(client, token, "put", url, {"organisation_id": None})
+    assert cleared.status_code == 200 and cleared.json()["owner"] == ""
+
+
+def test_an_owner_outside_the_case_is_refused(world, case, token_for, client):
+    task = case.tasks.first()
+    url = f"/incidents/{case.reference}/tasks/{task.pk}/owner"
+    token = token_for("provider")
+    outsider = _api(client, token, "put", url, {"organisation_id": world.provider_b.organisation.pk})
+    _assert_invalid(outsider, 400)
+    assert outsider.json()["field"] == "organisation_id"
+    _assert_invalid(_api(client, token, "put", url, {"user_id": 1}))
+    task.refresh_from_db()
+    assert (
+        task.owner_organisation_id is None or task.owner_organisation_id != world.provider_b.organisation.pk
+    )
+
+
+def test_owners_are_set_by_workers_on_their_cases_only(world, case, report, token_for, client):
+    task = case.tasks.first()
+    body = {"organisation_id": world.provider.organisation.pk}
+    for name, role in (("provider", "viewer"), ("agency", "staff"), ("insurer", "staff")):
+        _assert_denied(_api(client, token_for(name, role), "get", f"/incidents/{case.reference}/assignees"))
+        _assert_denied(
+            _api(
+                client,
+                token_for(name, role),
+                "put",
+                f"/incidents/{case.reference}/tasks/{task.pk}/owner",
+                body,
+            )
+        )
+    other = report(actor=world.actor("provider_b"), provider=world.provider_b.organisation, data_owner="own")
+    foreign_task = other.tasks.first()
+    for url in (
+        f"/incidents/{other.reference}/tasks/{foreign_task.pk}/owner",
+        f"/incidents/{case.reference}/tasks/{foreign_task.pk}/owner",
+    ):
+        response = _api(client, token_for("provider"), "put", url, body)
+        assert response.status_code == 404 and response.json()["code"] == "not_found", url

@@ -208,3 +208,18 @@ def test_a_browser_session_needs_a_recent_sign_in_for_evidence(world, case, evid
     )
     assert response.status_code == 403 and response.json()["code"] == "reauthentication_required"
     assert not AuditEvent.objects.filter(action="personal_data.evidence_downloaded").exists()
+
+
+def test_the_hospital_downloads_a_notice_it_received(world, case, token_for, client):
+    token = token_for("provider")
+    notice_id = _api(client, token, "post", f"/incidents/{case.reference}/notices", {}).json()["id"]
+    path = f"/hospitals/notices/{notice_id}/pdf"
+    draft = _api(client, token_for("hospital", "viewer"), "get", path)
+    assert draft.status_code == 404  # a draft is never the hospital's
+    _api(client, token, "post", f"/incidents/{case.reference}/notices/{notice_id}/send")
+    response = _api(client, token_for("hospital", "viewer"), "get", path)
+    assert response.status_code == 200 and "みなと総合病院" in pdf_text(response.content)
+    assert _api(client, token_for("hospital_b"), "get", path).status_code == 404
+    _assert_denied(_api(client, token_for("provider"), "get", path))
+    bad = _api(client, token_for("hospital"), "get", "/hospitals/notices/abc/pdf")
+    assert bad.status_code == 422 and bad.json()["message"] == INVALID

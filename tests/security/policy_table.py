@@ -257,17 +257,20 @@ API: dict[str, object] = {
     # The desk's queue, intake search and vendor directory; a case's dispatches and documents (as the pages).
     "sonae_incidents_api_desk_queue": Access({"desk"}, VIEWER),
     "sonae_incidents_api_desk_provider_search": Access({"desk"}, STAFF),
-    "sonae_incidents_api_desk_vendor_list": Access({"desk"}, VIEWER),
-    "sonae_incidents_api_desk_vendor_detail": Access({"desk"}, VIEWER),
-    "sonae_incidents_api_desk_dispatch_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_vendors_vendor_list": Access({"desk"}, VIEWER),
+    "sonae_incidents_api_vendors_vendor_detail": Access({"desk"}, VIEWER),
+    "sonae_incidents_api_vendors_dispatch_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_incidents_api_documents_notice_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_incidents_api_documents_timeline_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_desk_assignees": Access({"provider", "desk"}, STAFF),
+    "sonae_incidents_api_documents_hospital_notice_pdf": Access({"hospital"}, VIEWER),
+    "sonae_incidents_api_desk_task_owner_set": WRITE,  # PUT /api/v1/incidents/{reference}/tasks/{task_id}/owner
     "sonae_incidents_api_desk_intake": WRITE,  # POST /api/v1/desk/intake
     "sonae_incidents_api_desk_facts_update": WRITE,  # PATCH /api/v1/incidents/{reference}/facts
     "sonae_incidents_api_desk_incident_triage": WRITE,  # POST /api/v1/incidents/{reference}/triage
-    "sonae_incidents_api_desk_vendor_create": WRITE,  # POST /api/v1/vendors
-    "sonae_incidents_api_desk_vendor_update": WRITE,  # PATCH /api/v1/vendors/{vendor_id}
-    "sonae_incidents_api_desk_dispatch_create": WRITE,  # POST /api/v1/incidents/{reference}/dispatches
+    "sonae_incidents_api_vendors_vendor_create": WRITE,  # POST /api/v1/vendors
+    "sonae_incidents_api_vendors_vendor_update": WRITE,  # PATCH /api/v1/vendors/{vendor_id}
+    "sonae_incidents_api_vendors_dispatch_create": WRITE,  # POST /api/v1/incidents/{reference}/dispatches
     "sonae_incidents_api_documents_notice_create": WRITE,  # POST /api/v1/incidents/{reference}/notices
     "sonae_incidents_api_documents_notice_update": WRITE,  # PUT …/notices/{notice_id}
     "sonae_incidents_api_documents_notice_send": WRITE,  # POST …/notices/{notice_id}/send
@@ -390,6 +393,7 @@ API: dict[str, object] = {
     "sonae_enrolment_api_payments_deposit_list": Access({"agency"}, VIEWER),
     "sonae_enrolment_api_payments_unpaid_application_list": Access({"agency"}, VIEWER),
     "sonae_enrolment_api_payments_deposit_import_list": Access({"agency"}, VIEWER),
+    "sonae_enrolment_api_roster_eligibility": Access({"provider"}, VIEWER),  # the agency names a provider
     "sonae_enrolment_api_roster_entry_list": Access({"agency", "foundation"}, VIEWER),
     "sonae_enrolment_api_roster_entry_detail": Access({"agency", "foundation"}, VIEWER),
     "sonae_enrolment_api_roster_import_list": Access({"agency", "foundation"}, STAFF),

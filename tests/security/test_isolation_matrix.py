@@ -306,6 +306,7 @@ FOREIGN_WRITES = [
     ("post", "/api/v1/incidents/{reference}/notices", {}),
     ("put", "/api/v1/incidents/{reference}/notices/{notice_id}", {"subject": "件名", "letter_text": "本文"}),
     ("post", "/api/v1/incidents/{reference}/notices/{notice_id}/send", None),
+    ("put", "/api/v1/incidents/{reference}/tasks/{task_id}/owner", {"organisation_id": None}),
     ("post", "/api/v1/incidents/{reference}/duties/refresh", None),
     ("post", "/api/v1/incidents/{reference}/duties/drafts/{kind}/export", {"format": "pdf"}),
     ("post", "/api/v1/notifications/{notification_id}/read", None),

@@ -1,6 +1,7 @@
 """Enrolment API, the roster of certified businesses (the foundation's and the agency's roster pages): the entries
 with their certifications, and uploads of the roster file — validated first (every bad line answered), then
-committed (only the valid rows when the user says so explicitly) or discarded.
+committed (only the valid rows when the user says so explicitly) or discarded; and what the roster means for a
+provider (the enrolment home page): its eligibility in each open window and the policy in force.
 
 The same selectors and services as the pages (``views/roster.py``): reading needs ``enrolment.roster.view``,
 uploads ``enrolment.roster.manage`` and are the uploading organisation's own (another's is 404).
@@ -11,12 +12,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from ninja import Field, File, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.core.errors import InvalidInput, NotEligible, NotFound
 from sonae.documents.tabular import Column
+from sonae.jp.calendar import tokyo_date
 from sonae.programme.businesses import business_label
+from sonae.programme.selectors import windows_open_at
 
 from . import selectors, services
 from .api import router
@@ -248,3 +253,98 @@ def import_discard(request, roster_import_id: int):
     upload = selectors.roster_import_get(actor, roster_import_id)
     services.roster_import_discard(actor=actor, roster_import=upload)
     return _roster_import(selectors.roster_import_get(actor, roster_import_id))
+
+
+# --- eligibility (the enrolment home page) -----------------------------------------------------------------------
+
+
+class EligibleCertificationOut(Schema):
+    business: str
+    business_label: str
+    valid_until: date
+
+
+class WindowEligibilityOut(Schema):
+    programme_year: str
+    name: str
+    joining: str = Field(..., description="加入区分（`main` 期初、`mid` 中途）")
+    cover_start: datetime
+    cover_end: datetime
+    quote_deadline: date
+    application_deadline: date
+    eligible: bool = Field(..., description="保険始期に有効な認定があり加入できるか")
+    reason: str = Field(..., description="加入できない理由（加入できる場合は空）")
+    certifications: list[EligibleCertificationOut] = Field(..., description="保険始期に有効な認定")
+
+
+class EligibilityOut(Schema):
+    organisation_id: int
+    in_force_policy_id: int | None = Field(..., description="いま補償中の契約（なければ null）")
+    in_force_policy_number: str | None
+    windows: list[WindowEligibilityOut] = Field(
+        ..., description="いま受け付けている年度・加入区分ごとの加入資格"
+    )
+
+
+class EligibilityQuery(Schema):
+    organisation_id: int | None = Field(
+        None, ge=1, le=2_147_483_647, description="代理店が確認する事業者のID（事業者は省略。自社のみ）"
+    )
+
+
+@router.get(
+    "/enrolment/eligibility",
+    response=EligibilityOut,
+    summary="加入資格と現在の補償",
+    description="いま受け付けている年度・加入区分ごとに、保険始期に有効な認定があって加入できるか（できない理由）と、"
+    "いま補償中の契約を返します（事業者は自社。代理店は organisation_id で事業者を指定）。",
+)
+def eligibility(request, query: Query[EligibilityQuery]):
+    actor = _require(request.auth, "enrolment.quote.view")
+    organisation = actor.organisation
+    if actor.kind != "provider":
+        if query.organisation_id is None:
+            raise InvalidInput(
+                "確認する事業者の organisation_id を指定してください。", field="organisation_id"
+            )
+        organisation = selectors.provider_organisations_for(actor).filter(pk=query.organisation_id).first()
+    elif query.organisation_id not in (None, organisation.pk):
+        organisation = None
+    if organisation is None:
+        raise NotFound()
+    now = timezone.now()
+    windows = []
+    for year, window in windows_open_at(now):
+        try:
+            _, certifications = selectors.eligibility(organisation, tokyo_date(window.cover_start))
+            reason = ""
+        except NotEligible as exc:
+            certifications, reason = [], exc.message
+        windows.append(
+            {
+                "programme_year": year.code,
+                "name": year.name,
+                "joining": window.joining,
+                "cover_start": window.cover_start,
+                "cover_end": window.cover_end,
+                "quote_deadline": window.quote_deadline,
+                "application_deadline": window.application_deadline,
+                "eligible": not reason,
+                "reason": reason,
+                "certifications": [
+                    {
+                        "business": c.business,
+                        "business_label": business_label(c.business),
+                        "valid_until": c.valid_until,
+                    }
+                    for c in certifications
+                ],
+            }
+        )
+    policy = selectors.policy_in_force(organisation, now)
+    return {
+        "organisation_id": organisation.pk,
+        "in_force_policy_id": policy.pk if policy else None,
+        "in_force_policy_number": policy.number if policy else None,
+        "windows": windows,
+    }

@@ -346,4 +346,4 @@ def incident_tasks(request, reference: str, page: Query[ListParams]):
 
 
 # The routes of the work on a case, of the desk and of its documents (notices, PDFs, evidence files), on this router.
-from . import api_desk, api_documents, api_work  # noqa: E402, F401
+from . import api_desk, api_documents, api_vendors, api_work  # noqa: E402, F401

@@ -1,23 +1,21 @@
 """Incident API, the desk's work and the facts of a case: the queue, the phone intake (with the provider search),
-triage, updating the known facts (provider on its case, desk on any), the vendor directory and dispatching a vendor
-to a case.
+triage, updating the known facts (provider on its case, desk on any) and who owns a case's tasks (the vendor
+directory and dispatches are in ``api_vendors``).
 
-The same selectors and services as the pages (``views/intake.py``, ``views/case.py``, ``views/vendors.py``,
-``views/work.py``). The desk's routes live under ``/desk/…`` and ``/vendors`` so that they never collide with a case
-reference (``/incidents/{reference}``).
+The same selectors and services as the pages (``views/intake.py``, ``views/case.py``, ``views/work.py``). The
+desk's routes live under ``/desk/…`` so that they never collide with a case reference (``/incidents/{reference}``).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
-from sonae.api.listing import Export, ListParams, list_get, paginate
-from sonae.core.errors import InvalidInput
-from sonae.documents.tabular import Column
+from sonae.api.listing import ListParams, list_get, paginate
+from sonae.core.errors import InvalidInput, PermissionDenied
 from sonae.duties.rules import CAUSE_LABELS
 
 from . import selectors, services, triage
@@ -30,11 +28,13 @@ from .api import (
     IncidentOut,
     IncidentSummaryOut,
     SymptomCode,
+    TaskOut,
     _detail,
     _hospital_by_code,
     _labels,
     _summary,
     router,
+    task_out,
 )
 from .models import VendorCategory
 
@@ -244,229 +244,88 @@ def incident_triage(request, reference: str, payload: TriageIn):
     return _detail(actor, selectors.incident_get(actor, reference))
 
 
-# --- the vendor directory and dispatches -------------------------------------------------------------------------
+# --- who owns a case's tasks -------------------------------------------------------------------------------------
 
 
-def _category_labels() -> str:
-    return "、".join(f"`{c.value}` {c.label}" for c in VendorCategory)
+class AssigneeOut(Schema):
+    organisation_id: int
+    organisation_name: str
+    user_id: int | None = Field(..., description="担当者（null なら組織として担当）")
+    label: str = Field(..., description="表示名（組織名、または組織名 / 担当者）")
 
 
-class VendorOut(Schema):
-    id: int
-    name: str
-    name_kana: str
-    categories: list[str] = Field(..., description="対応分野：" + _category_labels())
-    contact_name: str
-    phone: str
-    email: str
-    notes: str
-    is_active: bool = Field(..., description="手配先として有効")
-    created_at: datetime
-    updated_at: datetime
+class OwnerIn(Schema):
+    organisation_id: int | None = Field(
+        ...,
+        ge=1,
+        le=MAX_PERSONS,
+        description="担当の組織（案件の事業者またはデスク）。null で担当を未定にする",
+    )
+    user_id: int | None = Field(None, ge=1, le=MAX_PERSONS, description="担当者（その組織のメンバー）")
 
 
-class VendorIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200, description="名称")
-    name_kana: str = Field("", max_length=200)
-    categories: list[VendorCategoryCode] = Field(..., min_length=1, description="対応分野（1つ以上）")
-    contact_name: str = Field("", max_length=100, description="担当窓口")
-    phone: str = Field("", max_length=30)
-    email: str = Field("", max_length=254)
-    notes: str = Field("", max_length=5000)
-    is_active: bool = True
-
-
-class VendorPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    name_kana: str | None = Field(None, max_length=200)
-    categories: list[VendorCategoryCode] | None = Field(None, min_length=1)
-    contact_name: str | None = Field(None, max_length=100)
-    phone: str | None = Field(None, max_length=30)
-    email: str | None = Field(None, max_length=254)
-    notes: str | None = Field(None, max_length=5000)
-    is_active: bool | None = None
-
-
-VENDOR_EXPORT = Export(
-    name="ベンダー",
-    columns=(
-        Column("id", "ID", 8),
-        Column("name", "名称", 30),
-        Column("name_kana", "名称（カナ）", 30),
-        Column("categories", "対応分野", 30),
-        Column("contact_name", "担当窓口", 20),
-        Column("phone", "電話番号", 16),
-        Column("email", "メールアドレス", 30),
-        Column("is_active", "有効", 8),
-        Column("updated_at", "更新日時", 18),
-    ),
-)
-
-
-def _vendor(v) -> dict:
-    return {
-        "id": v.pk,
-        "name": v.name,
-        "name_kana": v.name_kana,
-        "categories": list(v.categories or []),
-        "contact_name": v.contact_name,
-        "phone": v.phone,
-        "email": v.email,
-        "notes": v.notes,
-        "is_active": v.is_active,
-        "created_at": v.created_at,
-        "updated_at": v.updated_at,
-    }
-
-
-def _check_email(email: str | None) -> None:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput("メールアドレスの形式が正しくありません。", field="email") from None
-
-
-class VendorFilter(Schema):
-    active: bool | None = Field(None, description="`true` で手配先として有効なものだけ")
-
-
-@list_get(
-    router,
-    "/vendors",
-    item=VendorOut,
-    summary="ベンダーの一覧",
-    description="デスクのベンダー名簿（フォレンジック・法律・広報・コールセンター・データ復旧・印刷など）を返します（デスクのみ）。",
-)
-def vendor_list(request, filters: Query[VendorFilter], page: Query[ListParams]):
-    vendors = selectors.vendors_for(request.auth)
-    if filters.active is not None:
-        vendors = vendors.filter(is_active=filters.active)
-    return paginate(request, vendors.order_by("name_kana", "name", "id"), page, _vendor, export=VENDOR_EXPORT)
-
-
-@router.post(
-    "/vendors",
-    response={201: VendorOut},
-    summary="ベンダーを登録する",
-    description="ベンダー名簿に登録します（デスクのスタッフ以上）。",
-)
-def vendor_create(request, payload: VendorIn):
-    _check_email(payload.email)
-    vendor = services.vendor_create(actor=request.auth, **payload.model_dump())
-    return Status(201, _vendor(vendor))
+def _work_case(actor, reference: str):
+    """The case when the actor works on it (the task page's check): another's case 404, a reader 403."""
+    incident = selectors.incident_get(actor, reference)
+    if not selectors.may_work_on(actor, incident):
+        raise PermissionDenied()
+    return incident
 
 
 @router.get(
-    "/vendors/{vendor_id}",
-    response=VendorOut,
-    summary="ベンダー",
-    description="ベンダー1件を返します（デスクのみ）。",
+    "/incidents/{reference}/assignees",
+    response=list[AssigneeOut],
+    summary="タスクの担当にできる組織と人",
+    description="案件の事業者とデスク、およびそのメンバーを返します（事業者は自社の案件、デスクはすべての案件。スタッフ以上）。",
 )
-def vendor_detail(request, vendor_id: int):
-    return _vendor(selectors.vendor_get(request.auth, vendor_id))
-
-
-@router.patch(
-    "/vendors/{vendor_id}",
-    response=VendorOut,
-    summary="ベンダーを変更する",
-    description="送った項目だけを変更します（デスクのスタッフ以上）。`is_active=false` で手配先から外します。",
-)
-def vendor_update(request, vendor_id: int, payload: VendorPatch):
+def assignees(request, reference: str):
     actor = request.auth
-    sent = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    _check_email(sent.get("email"))
-    vendor = selectors.vendor_get(actor, vendor_id)
-    return _vendor(services.vendor_update(actor=actor, vendor=vendor, **sent))
+    incident = _work_case(actor, reference)
+    rows, seen = [], set()
+    for membership in selectors.assignable_members(actor, incident):
+        org = membership.organisation
+        if org.pk not in seen:
+            seen.add(org.pk)
+            rows.append(
+                {"organisation_id": org.pk, "organisation_name": org.name, "user_id": None, "label": org.name}
+            )
+        rows.append(
+            {
+                "organisation_id": org.pk,
+                "organisation_name": org.name,
+                "user_id": membership.user_id,
+                "label": f"{org.name} / {membership.user}",
+            }
+        )
+    return rows
 
 
-class DispatchOut(Schema):
-    id: int
-    vendor_id: int
-    vendor_name: str
-    category: str = Field(..., description="依頼分野：" + _category_labels())
-    category_label: str
-    scope: str = Field(..., description="依頼内容")
-    task_id: int = Field(..., description="作成されたタスクのID")
-    dispatched_at: datetime
-
-
-class DispatchIn(Schema):
-    vendor_id: int = Field(..., ge=1, le=MAX_PERSONS, description="ベンダーのID")
-    category: VendorCategoryCode = Field(..., description="依頼分野（ベンダーの対応分野のいずれか）")
-    scope: str = Field("", max_length=5000, description="依頼内容")
-    due_date: date | None = Field(None, description="タスクの期限")
-
-
-DISPATCH_EXPORT = Export(
-    name="ベンダーの手配",
-    columns=(
-        Column("id", "ID", 8),
-        Column("vendor_name", "ベンダー", 30),
-        Column("category_label", "依頼分野", 16),
-        Column("scope", "依頼内容", 40),
-        Column("task_id", "タスクID", 10),
-        Column("dispatched_at", "手配日時", 18),
-    ),
+@router.put(
+    "/incidents/{reference}/tasks/{task_id}/owner",
+    response=TaskOut,
+    summary="タスクの担当を変える",
+    description="タスクを案件の事業者またはデスク（とそのメンバー）に割り当てます（スタッフ以上）。担当者には通知されます。"
+    "ベンダーへの依頼タスクの担当は変えられません（403）。",
 )
-
-
-def _dispatch(d) -> dict:
-    return {
-        "id": d.pk,
-        "vendor_id": d.vendor_id,
-        "vendor_name": d.vendor.name,
-        "category": d.category,
-        "category_label": d.get_category_display(),
-        "scope": d.scope,
-        "task_id": d.task_id,
-        "dispatched_at": d.dispatched_at,
-    }
-
-
-@list_get(
-    router,
-    "/incidents/{reference}/dispatches",
-    item=DispatchOut,
-    summary="案件へのベンダーの手配",
-    description="案件に手配したベンダーと依頼内容を返します。`updated_since` は手配日時に適用します。",
-)
-def dispatch_list(request, reference: str, page: Query[ListParams]):
+def task_owner_set(request, reference: str, task_id: int, payload: OwnerIn):
     actor = request.auth
-    incident = selectors.incident_get(actor, reference)
-    return paginate(
-        request,
-        selectors.dispatches_for(actor, incident).order_by("-dispatched_at", "-id"),
-        page,
-        _dispatch,
-        export=DISPATCH_EXPORT,
-        updated_field="dispatched_at",
-    )
-
-
-@router.post(
-    "/incidents/{reference}/dispatches",
-    response={201: DispatchOut},
-    summary="ベンダーを手配する（デスク）",
-    description="ベンダーを案件に手配し、ベンダー担当のタスク（依頼分野の補償項目付き）を作成します"
-    "（デスクのスタッフ以上）。初動連絡として扱われ、事業者に通知されます。",
-)
-def dispatch_create(request, reference: str, payload: DispatchIn):
-    actor = request.auth
-    incident = selectors.incident_get(actor, reference)
-    vendor = selectors.vendors_for(actor, active_only=True).filter(pk=payload.vendor_id).first()
-    if vendor is None:
-        raise InvalidInput("手配できるベンダーを選んでください。", field="vendor_id")
-    dispatch = services.vendor_dispatch(
-        actor=actor,
-        incident=incident,
-        vendor=vendor,
-        category=payload.category,
-        scope=payload.scope,
-        due_date=payload.due_date,
-    )
-    return Status(201, _dispatch(dispatch))
+    incident = _work_case(actor, reference)
+    task = selectors.task_get(actor, incident, task_id)
+    organisation = user = None
+    if payload.organisation_id is not None:
+        members = selectors.assignable_members(actor, incident).filter(
+            organisation_id=payload.organisation_id
+        )
+        if payload.user_id is not None:
+            members = members.filter(user_id=payload.user_id)
+        membership = members.first()
+        if membership is None:
+            raise InvalidInput(
+                "担当を選び直してください。", field="user_id" if payload.user_id else "organisation_id"
+            )
+        organisation = membership.organisation
+        user = membership.user if payload.user_id is not None else None
+    elif payload.user_id is not None:
+        raise InvalidInput("担当者を指定するときは組織も指定してください。", field="organisation_id")
+    services.task_assign(actor=actor, task=task, owner_organisation=organisation, owner_user=user)
+    return task_out(selectors.task_get(actor, incident, task_id))

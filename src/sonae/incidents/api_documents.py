@@ -13,7 +13,7 @@ from ninja import Field, Schema, Status
 
 from sonae.api.files import PDF, file_openapi, file_response, render_or_503
 from sonae.api.listing import require_recent_auth_for_personal_data
-from sonae.core.errors import InvalidInput
+from sonae.core.errors import InvalidInput, PermissionDenied
 from sonae.core.models import Organisation, OrganisationKind
 
 from . import selectors, services
@@ -156,3 +156,18 @@ def evidence_download(request, reference: str, evidence_id: int, payload: Eviden
     require_recent_auth_for_personal_data(request)
     file = services.evidence_download(actor=actor, evidence=item, reason=payload.reason)
     return file_response(file.content, file.content_type, file.name)
+
+
+@router.get(
+    "/hospitals/notices/{notice_id}/pdf",
+    summary="受け取った通知（PDF）",
+    description="医療機関が受け取った委託先からの通知1件をPDFで返します（宛先の医療機関のみ。画面のPDFと同じもの）。",
+    openapi_extra=file_openapi(PDF, description="PDF"),
+)
+def hospital_notice_pdf(request, notice_id: int):
+    actor = request.auth
+    if not actor.may("hospital_notice.view"):
+        raise PermissionDenied()
+    notice = selectors.hospital_notice_get(actor, notice_id)
+    pdf = render_or_503(lambda: services.notice_pdf(notice))
+    return file_response(pdf, PDF, f"{notice.incident.reference}-notice-{notice.pk}.pdf")
