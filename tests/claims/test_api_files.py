@@ -123,3 +123,69 @@ def test_attachments_are_scoped_and_checked(world, incident, report, add_expense
     session = client_for("provider").get(f"/api/v1/attachments/{attachment.pk}")
     assert session.status_code == 403 and session.json()["code"] == "reauthentication_required"
     assert not AuditEvent.objects.filter(action="claims.attachment_downloaded").exists()
+
+
+# --- a quote attached to a prior-approval request -----------------------------------------------------------------
+
+
+@pytest.fixture
+def approval(world, incident):
+    from sonae.claims.services import approval_request
+
+    return approval_request(
+        actor=world.actor("provider"),
+        incident=incident,
+        item="litigation",
+        amount=1_000_000,
+        reason="損害賠償請求への対応",
+    )
+
+
+@pytest.fixture
+def attach(client, token_for):
+    """``attach(who, approval_id, role="staff", **form)``: upload a quote with that organisation's token."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    made = {}
+
+    def call(who, approval_id, role="staff", with_file=True, **data):
+        if (who, role) not in made:
+            made[who, role] = token_for(who, role)
+        body = {"file": SimpleUploadedFile("見積書.pdf", PDF_BYTES), **data} if with_file else {}
+        return client.post(
+            f"/api/v1/approvals/{approval_id}/attachments",
+            body,
+            HTTP_AUTHORIZATION=f"Bearer {made[who, role]}",
+        )
+
+    return call
+
+
+def test_the_provider_attaches_a_quote_to_its_pending_request(world, approval, attach, get):
+    response = attach("provider", approval.pk)
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == "quote" and response.json()["name"] == "見積書.pdf"
+    assert approval.attachments.count() == 1
+    detail = get("insurer", f"/approvals/{approval.pk}").json()
+    assert [a["id"] for a in detail["attachments"]] == [response.json()["id"]]
+
+
+def test_a_decided_request_takes_no_more_documents(world, approval, attach):
+    from sonae.claims.services import approval_decide
+
+    approval_decide(actor=world.actor("insurer"), approval=approval, decision="approve")
+    response = attach("provider", approval.pk)
+    assert response.status_code == 400 and response.json()["field"] == "file"
+    assert "判断済み" in response.json()["message"]
+    assert approval.attachments.count() == 0
+
+
+def test_attaching_to_a_request_is_the_providers_staffs(world, approval, attach):
+    assert attach("provider", approval.pk, role="viewer").json() == DENIED
+    assert attach("insurer", approval.pk).json() == DENIED
+    assert attach("provider_b", approval.pk).json()["code"] == "not_found"
+    bad_kind = attach("provider", approval.pk, kind="poem")
+    assert bad_kind.status_code == 400 and bad_kind.json()["field"] == "kind"
+    no_file = attach("provider", approval.pk, with_file=False)
+    assert no_file.status_code == 422 and no_file.json()["message"] == INVALID
+    assert approval.attachments.count() == 0

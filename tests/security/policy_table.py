@@ -292,6 +292,7 @@ API: dict[str, object] = {
     "sonae_claims_api_files_claim_xlsx": Access({"provider", "insurer"}, STAFF),
     "sonae_claims_api_files_case_expenses_xlsx": Access({"provider", "insurer"}, STAFF),
     "sonae_claims_api_files_attachment_download": Access({"provider", "insurer"}, STAFF),
+    "sonae_claims_api_files_approval_attach": WRITE,  # POST /api/v1/approvals/{approval_id}/attachments (multipart)
     # Import status and letter runs: the case's provider; the other kinds that see the case get an empty list.
     "sonae_victims_api_import_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_victims_api_import_detail": Access({"provider"}, VIEWER),

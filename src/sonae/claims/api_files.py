@@ -1,5 +1,6 @@
 """Claims API, the insurer's work queue and the files of the claims pages: the claim pack (PDF), the Excel of a
-claim's or a case's expenses, and attachments (receipts, quotes) decrypted for download.
+claim's or a case's expenses, attachments (receipts, quotes) decrypted for download, and the quote attached to a
+prior-approval request.
 
 The same selectors, renderers and services as the pages (``views/claims.py``, ``views/expenses.py``), with the
 pages' check: desk, hospital and foundation see nothing of claims (404); provider, insurer and agency without the
@@ -10,15 +11,17 @@ a sign-in or re-authentication within the last 10 minutes (as the page).
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field, File, Form, Schema, Status
+from ninja.files import UploadedFile
 
 from sonae.api.files import PDF, XLSX, file_openapi, file_response, render_or_503
 from sonae.api.listing import require_recent_auth_for_personal_data
 from sonae.core.errors import NotFound, PermissionDenied
 
 from . import selectors, services
-from .api import router
+from .api import AttachmentOut, _attachment, router
 from .exports import expenses_xlsx
+from .models import AttachmentKind
 from .pdf import claim_pack_pdf
 
 
@@ -192,3 +195,21 @@ def attachment_download(request, attachment_id: int):
     require_recent_auth_for_personal_data(request)
     opened = services.attachment_open(actor=actor, attachment=attachment)
     return file_response(opened.content, opened.content_type, opened.name)
+
+
+@router.post(
+    "/approvals/{approval_id}/attachments",
+    response={201: AttachmentOut},
+    summary="事前承認・同意の依頼に資料を添付する",
+    description="判断前の事前承認・同意の依頼に、見積書などの資料（PDF・画像など）を添付します（暗号化して保管。"
+    "事業者のスタッフ以上）。判断済みの依頼には添付できません（400）。",
+)
+def approval_attach(
+    request, approval_id: int, file: File[UploadedFile], kind: Form[str] = AttachmentKind.QUOTE
+):
+    actor = _actor_for(request, "claims.approval.request")
+    approval = selectors.approval_get(actor, approval_id)
+    attachment = services.approval_attachment_add(
+        actor=actor, approval=approval, name=file.name or "", data=file.read(), kind=kind
+    )
+    return Status(201, _attachment(attachment))

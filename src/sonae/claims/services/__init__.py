@@ -1,7 +1,7 @@
 """Every write of the claims app: one keyword-only function per use case, in a transaction, audited."""
 
 from .approvals import approval_decide, approval_request, approval_transition
-from .attachments import attachment_add, attachment_delete, attachment_open
+from .attachments import approval_attachment_add, attachment_add, attachment_delete, attachment_open
 from .claims import (
     claim_calculate,
     claim_create,
@@ -23,6 +23,7 @@ __all__ = [
     "approval_decide",
     "approval_request",
     "approval_transition",
+    "approval_attachment_add",
     "attachment_add",
     "attachment_delete",
     "attachment_open",

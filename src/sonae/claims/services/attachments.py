@@ -116,6 +116,20 @@ def attachment_add(
         return store_attachment(actor=actor, name=name, data=data, kind=kind, expense=expense)
 
 
+def approval_attachment_add(
+    *, actor: Actor, approval: PriorApproval, name: str, data: bytes, kind: str = AttachmentKind.QUOTE
+) -> Attachment:
+    """Attach a quote or another document to a prior-approval request of the provider's own case while the insurer
+    has not decided it (the request page attaches its quote when asking; an API client sends the file after)."""
+    require(actor, "claims.approval.request")
+    require_own(actor, approval.incident)
+    approval = PriorApproval.objects.select_related("incident").get(pk=approval.pk)
+    if not approval.is_pending:
+        raise InvalidInput("判断済みの事前承認・同意には資料を追加できません。", field="file")
+    with transaction.atomic():
+        return store_attachment(actor=actor, name=name, data=data, kind=kind, approval=approval)
+
+
 def attachment_delete(*, actor: Actor, attachment: Attachment) -> None:
     """Remove an attachment of an editable expense or of a pending approval request (the file after commit)."""
     require(actor, "claims.expense.edit")
