@@ -324,3 +324,38 @@ def test_eligibility_of_another_provider_is_not_found(
     assert bad.status_code == 422 and bad.json()["message"] == INVALID
     denied = client.get("/api/v1/enrolment/eligibility", headers=bearer(foundation_org))
     assert denied.status_code == 403 and denied.json() == DENIED
+
+
+def test_the_agency_starts_an_application_after_the_deadline_with_a_reason(
+    client, year_2025, sakura, sakura_actor, sakura_entry, agency, time_machine
+):
+    quote = quoted(sakura_actor, sakura, year_2025)
+    time_machine.move_to(jst(2025, 9, 20, 10), tick=False)
+    body = {"quote_id": quote.pk, "plan": "A"}
+    late = _post(client, "/enrolment/applications", bearer(sakura), body)
+    assert late.status_code == 409 and late.json()["code"] == "deadline_passed"
+    missing = _post(client, "/enrolment/applications", bearer(agency), body)
+    assert missing.status_code == 400 and missing.json()["field"] == "late_reason"
+    assert missing.json()["message"] == "期限後の受付には、理由の記入が必要です。"
+    started = _post(
+        client, "/enrolment/applications", bearer(agency), {**body, "late_reason": "振込の遅延を確認済み"}
+    )
+    assert started.status_code == 201, started.content
+    assert started.json()["organisation_id"] == sakura.pk
+
+
+def test_the_premium_of_a_policy_is_shown_as_on_its_page(client, application, agency_actor, sakura):
+    from sonae.enrolment.services import application_accept
+
+    from .conftest import org
+
+    application_accept(actor=agency_actor, application=application)
+    data = deposit_csv(("2025-09-10", "ｻｸﾗﾘﾝｼﾖｳｹﾝｻ", application.premium))
+    deposit_import(actor=agency_actor, file_name="b.csv", data=data)
+    application.refresh_from_db()
+    path = f"/api/v1/enrolment/policies/{application.policy.pk}"
+    assert client.get(path, headers=bearer(sakura, "viewer")).json()["premium"] == application.premium
+    desk = org("desk", "cyber-desk")
+    assert client.get(path, headers=bearer(desk)).json()["premium"] is None
+    listed = client.get("/api/v1/enrolment/policies", headers=bearer(desk)).json()
+    assert listed["items"][0]["premium"] is None

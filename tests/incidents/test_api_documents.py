@@ -223,3 +223,35 @@ def test_the_hospital_downloads_a_notice_it_received(world, case, token_for, cli
     _assert_denied(_api(client, token_for("provider"), "get", path))
     bad = _api(client, token_for("hospital"), "get", "/hospitals/notices/abc/pdf")
     assert bad.status_code == 422 and bad.json()["message"] == INVALID
+
+
+def test_the_chain_of_custody_of_an_evidence_file(world, case, other, evidence, token_for, client):
+    _api(
+        client,
+        token_for("desk"),
+        "post",
+        f"/incidents/{case.reference}/evidence/{evidence.pk}/download",
+        {"reason": "原因調査のため"},
+    )
+    response = _api(
+        client, token_for("provider"), "get", f"/incidents/{case.reference}/evidence/{evidence.pk}/custody"
+    )
+    assert response.status_code == 200, response.content
+    assert [(e["action"], e["reason"]) for e in response.json()] == [
+        ("uploaded", ""),
+        ("downloaded", "原因調査のため"),
+    ]
+    for name, role in (("agency", "staff"), ("provider", "viewer"), ("provider_b", "staff")):
+        denied = _api(
+            client,
+            token_for(name, role),
+            "get",
+            f"/incidents/{case.reference}/evidence/{evidence.pk}/custody",
+        )
+        assert denied.status_code == 404, name
+    mixed = _api(
+        client, token_for("provider_b"), "get", f"/incidents/{other.reference}/evidence/{evidence.pk}/custody"
+    )
+    assert mixed.status_code == 404
+    bad = _api(client, token_for("provider"), "get", f"/incidents/{case.reference}/evidence/x/custody")
+    assert bad.status_code == 422 and bad.json()["message"] == INVALID

@@ -262,6 +262,7 @@ API: dict[str, object] = {
     "sonae_incidents_api_vendors_dispatch_list": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_incidents_api_documents_notice_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
     "sonae_incidents_api_documents_timeline_pdf": Access({"provider", "agency", "insurer", "desk"}, VIEWER),
+    "sonae_incidents_api_documents_evidence_custody": NO_FIXTURE,  # the demo has no evidence (own tests check it)
     "sonae_incidents_api_desk_assignees": Access({"provider", "desk"}, STAFF),
     "sonae_incidents_api_documents_hospital_notice_pdf": Access({"hospital"}, VIEWER),
     "sonae_incidents_api_desk_task_owner_set": WRITE,  # PUT /api/v1/incidents/{reference}/tasks/{task_id}/owner

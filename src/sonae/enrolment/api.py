@@ -13,7 +13,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from sonae.api.listing import Export, ListParams, list_get, paginate
-from sonae.core.errors import NotFound
+from sonae.core.errors import InvalidInput, NotFound
 from sonae.core.models import Organisation
 from sonae.documents.tabular import Column
 from sonae.programme.businesses import business_label
@@ -118,6 +118,9 @@ class ApplicationOut(Schema):
 class ApplicationIn(Schema):
     quote_id: int
     plan: str
+    late_reason: str = Field(
+        "", max_length=2000, description="見積の期限後に代理店が手続を進める理由（期限後は代理店のみ・必須）"
+    )
 
 
 class ApplicationUpdateIn(Schema):
@@ -147,6 +150,9 @@ class PolicyOut(Schema):
     cancel_effective_at: datetime | None
     liability_limit: int
     costs_limit: int
+    premium: int | None = Field(
+        None, description="保険料（円。事業者・代理店・保険会社のみ。デスクには null）"
+    )
     updated_at: datetime
 
 
@@ -201,9 +207,14 @@ def _application_out(a: Application) -> dict:
     }
 
 
-def _policy_out(p: Policy) -> dict:
+# The policy page shows the premium to the provider, the agency and the insurer (not to the desk).
+PREMIUM_READERS = {"provider", "agency", "insurer"}
+
+
+def _policy_out(p: Policy, actor=None) -> dict:
     plan = terms_for(p.programme_year).plan(p.plan)
     return {
+        "premium": p.premium if actor is not None and actor.kind in PREMIUM_READERS else None,
         "id": p.pk,
         "number": p.number,
         "organisation_id": p.organisation_id,
@@ -330,6 +341,7 @@ POLICY_EXPORT = Export(
         Column("cancel_effective_at", "解約日時", 18),
         Column("liability_limit", "賠償責任の限度額（円）", 18),
         Column("costs_limit", "費用の限度額（円）", 18),
+        Column("premium", "保険料（円）", 14),
         Column("updated_at", "更新日時", 18),
     ),
 )
@@ -426,11 +438,19 @@ def application_detail(request, application_id: int):
     "/enrolment/applications",
     response={201: ApplicationOut},
     summary="見積から加入依頼書を作成する",
-    description="有効な見積と選んだプランから加入依頼書を作成します（締切後は作成できません）。",
+    description="有効な見積と選んだプランから加入依頼書を作成します（締切後は作成できません。代理店は理由を添えて"
+    "期限後も作成できます）。",
 )
 def application_create(request, payload: ApplicationIn):
     quote = selectors.quote_get(request.auth, payload.quote_id)
-    application = services.application_start(actor=request.auth, quote=quote, plan=payload.plan)
+    try:
+        application = services.application_start(
+            actor=request.auth, quote=quote, plan=payload.plan, late_reason=payload.late_reason
+        )
+    except InvalidInput as exc:
+        if exc.field == "reason":  # the service's (and the page's) name of this field
+            exc.field = "late_reason"
+        raise
     return Status(201, _application_out(application))
 
 
@@ -474,7 +494,7 @@ def policy_list(request, filters: Query[PolicyFilter], page: Query[ListParams]):
         joining=filters.joining,
         insured_name__icontains=filters.q,
     )
-    return paginate(request, policies, page, _policy_out, export=POLICY_EXPORT)
+    return paginate(request, policies, page, lambda p: _policy_out(p, request.auth), export=POLICY_EXPORT)
 
 
 @router.get(
@@ -484,7 +504,7 @@ def policy_list(request, filters: Query[PolicyFilter], page: Query[ListParams]):
     description="契約1件（保険期間・プランの限度額を含む）を返します。権限の範囲外は 404 です。",
 )
 def policy_detail(request, policy_id: int):
-    return _policy_out(selectors.policy_get(request.auth, policy_id))
+    return _policy_out(selectors.policy_get(request.auth, policy_id), request.auth)
 
 
 # --- decisions on quotes, applications and policies ---------------------------------------------------------------
@@ -556,7 +576,7 @@ def policy_cancel(request, policy_id: int, payload: CancelIn):
     services.policy_cancel(
         actor=request.auth, policy=policy, effective_date=payload.effective_date, reason=payload.reason
     )
-    return _policy_out(selectors.policy_get(request.auth, policy_id))
+    return _policy_out(selectors.policy_get(request.auth, policy_id), request.auth)
 
 
 # The agency's back office, premium payments, the roster and the PDFs, on this router (a path with several methods

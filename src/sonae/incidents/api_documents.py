@@ -9,6 +9,8 @@ log and, from a browser session, it needs a sign-in or re-authentication within 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Field, Schema, Status
 
 from sonae.api.files import PDF, file_openapi, file_response, render_or_503
@@ -156,6 +158,35 @@ def evidence_download(request, reference: str, evidence_id: int, payload: Eviden
     require_recent_auth_for_personal_data(request)
     file = services.evidence_download(actor=actor, evidence=item, reason=payload.reason)
     return file_response(file.content, file.content_type, file.name)
+
+
+class CustodyEventOut(Schema):
+    at: datetime
+    actor: str = Field(..., description="操作した人（またはAPIトークン）")
+    action: str = Field(..., description="`uploaded` 登録、`downloaded` ダウンロード")
+    reason: str = Field(..., description="ダウンロードの理由")
+
+
+@router.get(
+    "/incidents/{reference}/evidence/{evidence_id}/custody",
+    response=list[CustodyEventOut],
+    summary="証拠の取扱い記録",
+    description="証拠ファイル1件の登録とダウンロード（誰が・いつ・なぜ）を古い順に返します（証拠保全の記録。"
+    "事業者（自社の案件）とデスクのスタッフ以上）。",
+)
+def evidence_custody(request, reference: str, evidence_id: int):
+    actor = request.auth
+    incident = selectors.incident_get(actor, reference)
+    item = selectors.evidence_get(actor, incident, evidence_id)
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": "uploaded" if e.action == "incident.evidence_uploaded" else "downloaded",
+            "reason": e.reason,
+        }
+        for e in selectors.evidence_custody(actor, item)
+    ]
 
 
 @router.get(
