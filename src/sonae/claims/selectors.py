@@ -63,11 +63,11 @@ def coverage_for(actor: Actor | None, incident) -> IncidentCoverage:
 
 
 def expenses_for(actor: Actor | None, incident) -> QuerySet[Expense]:
-    """The expenses of a case (the incident from ``case_get``), in date order."""
+    """The expenses of a case (the incident from ``case_get``), in date order. Read through the case's related
+    manager, so each expense's ``incident`` is that object (the API names it on every row without a query)."""
     case_get(actor, incident.reference)
     return (
-        Expense.objects.filter(incident=incident)
-        .select_related("task", "approval", "claim")
+        incident.expenses.select_related("task", "approval", "claim")
         .prefetch_related("attachments")
         .order_by("spent_on", "id")
     )
