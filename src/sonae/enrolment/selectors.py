@@ -172,7 +172,8 @@ def provider_organisations_for(actor: Actor | None) -> QuerySet[Organisation]:
 def deposits_for(actor: Actor | None) -> QuerySet[Deposit]:
     if actor is None or not actor.may("enrolment.payment.view"):
         return Deposit.objects.none()
-    return Deposit.objects.select_related("application", "application__organisation")
+    # The application's policy too: a matched deposit can be unmatched only while no policy was issued on it.
+    return Deposit.objects.select_related("application__organisation", "application__policy")
 
 
 def deposit_get(actor: Actor | None, pk) -> Deposit:

@@ -1,0 +1,178 @@
+"""The enrolment lists read a fixed number of queries whatever the number of rows (issue 9 point 5): quotes,
+applications and policies (the provider's own and the agency's back office), the agency's payments page, and the
+API lists of quotes, applications and policies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.test import Client
+
+from sonae.core.actors import Actor
+from sonae.enrolment.models import Deposit, Policy
+from sonae.enrolment.rules import with_check_digit
+from sonae.enrolment.services import application_accept, deposit_import, deposit_match
+from tests.factories import enrol_totp
+from tests.querycount import assert_no_query_per_row, reads
+
+from .conftest import jst, member, org, roster_entry
+from .helpers import deposit_csv, quoted, submitted
+
+pytestmark = pytest.mark.django_db
+
+KANA = ["アオバ", "サクラ", "ヒノデ", "ミドリ", "カワセ", "ミナト", "ツバサ", "ホシノ", "ユキミ", "ハルカ", "コダマ"]
+READ_AT = jst(2025, 9, 12, 10)
+
+
+def _provider(n: int) -> Actor:
+    """A provider on the roster (certified for clinical laboratory work) with a staff member."""
+    number = with_check_digit(f"{700000000000 + n:012d}")
+    organisation = org("provider", f"qc-{n}", f"株式会社{KANA[n]}", KANA[n], number)
+    roster_entry(
+        number,
+        organisation.name,
+        KANA[n],
+        ("clinical_lab", date(2024, 10, 1), date(2026, 9, 30)),
+        organisation=organisation,
+    )
+    return member(organisation)
+
+
+def _pay(agency_actor, application, n: int) -> None:
+    """A deposit of the whole premium, matched by hand (the policy is issued)."""
+    deposit_import(
+        actor=agency_actor,
+        file_name=f"deposits{n}.csv",
+        data=deposit_csv(("2025-09-10", f"ﾃｽﾄ{n}", application.premium)),
+        at=jst(2025, 9, 11, 9),
+    )
+    deposit = Deposit.objects.filter(status=Deposit.Status.UNMATCHED).latest("pk")
+    deposit_match(actor=agency_actor, deposit=deposit, application=application, at=jst(2025, 9, 11, 10))
+
+
+@pytest.fixture
+def enrolled(year_2025, agency_actor):
+    """``enrolled(n) -> Application``: provider ``n``'s submitted application; every other one accepted and paid
+    (a policy), every third one accepted only."""
+
+    def make(n: int):
+        actor = _provider(n)
+        application = submitted(actor, actor.organisation, year_2025, plan="AB"[n % 2])
+        if n % 3 != 1:
+            application = application_accept(actor=agency_actor, application=application, at=jst(2025, 9, 8))
+        if n % 3 == 0:
+            _pay(agency_actor, application, n)
+        return application
+
+    return make
+
+
+def _login(actor) -> Client:
+    if actor.kind in ("agency", "insurer", "desk"):
+        enrol_totp(actor.user)
+    client = Client()
+    client.force_login(actor.user)
+    return client
+
+
+def _numbers(kind: str, applications) -> list[str]:
+    if kind == "quotes":
+        return [a.quote.number for a in applications]
+    if kind == "applications":
+        return [a.number for a in applications]
+    return list(Policy.objects.filter(application__in=applications).values_list("number", flat=True))
+
+
+@pytest.mark.parametrize("kind", ["quotes", "applications", "policies"])
+def test_agency_lists_read_a_fixed_number_of_queries(enrolled, agency_actor, kind):
+    client = _login(agency_actor)
+    url = f"/enrolment/{kind}/"
+    with time_machine.travel(READ_AT, tick=False):
+        client.get(url)
+        first = [enrolled(n) for n in range(0, 4)]
+        few = reads(client, url)
+        more = [enrolled(n) for n in range(4, 10)]
+        many = reads(client, url)
+    assert few.shows(*_numbers(kind, first)) and many.shows(*_numbers(kind, first + more))
+    assert len(_numbers(kind, first + more)) >= 4
+    assert_no_query_per_row(few, many)
+
+
+@pytest.mark.parametrize("kind", ["quotes", "applications", "policies"])
+def test_provider_lists_read_a_fixed_number_of_queries(year_2025, agency_actor, kind):
+    actor = _provider(0)
+    client = _login(actor)
+    url = f"/enrolment/{kind}/"
+    with time_machine.travel(READ_AT, tick=False):
+        client.get(url)
+        first = [submitted(actor, actor.organisation, year_2025) for _ in range(2)]
+        paid = application_accept(actor=agency_actor, application=first[0], at=jst(2025, 9, 8))
+        _pay(agency_actor, paid, 0)
+        few = reads(client, url)
+        more = [submitted(actor, actor.organisation, year_2025, plan="B") for _ in range(5)]
+        for n, application in enumerate(more[:3], start=1):
+            application_accept(actor=agency_actor, application=application, at=jst(2025, 9, 8))
+            _pay(agency_actor, application, n)
+        many = reads(client, url)
+    assert few.shows(*_numbers(kind, first)) and many.shows(*_numbers(kind, first + more))
+    assert_no_query_per_row(few, many)
+
+
+def test_payments_page_reads_a_fixed_number_of_queries(enrolled, agency_actor):
+    """Unmatched deposits beside unpaid applications, and the deposits matched lately."""
+    client = _login(agency_actor)
+    with time_machine.travel(READ_AT, tick=False):
+        client.get("/enrolment/payments/")
+        first = [enrolled(n) for n in range(0, 4)]
+        deposit_import(
+            actor=agency_actor,
+            file_name="unmatched1.csv",
+            data=deposit_csv(*[("2025-09-10", f"ﾌﾒｲ{n}", 1000 + n) for n in range(2)]),
+            at=jst(2025, 9, 11, 11),
+        )
+        few = reads(client, "/enrolment/payments/")
+        more = [enrolled(n) for n in range(4, 10)]
+        deposit_import(
+            actor=agency_actor,
+            file_name="unmatched2.csv",
+            data=deposit_csv(*[("2025-09-10", f"ﾌﾒｲ{n}", 1000 + n) for n in range(2, 7)]),
+            at=jst(2025, 9, 11, 12),
+        )
+        many = reads(client, "/enrolment/payments/")
+    unpaid = [a.number for a in first + more if a.payment_status == "unpaid"]
+    assert len(unpaid) >= 6 and many.shows(*unpaid, "1,006")
+    assert_no_query_per_row(few, many)
+
+
+# --- the API --------------------------------------------------------------------------------------------------
+
+
+def _token(organisation) -> dict:
+    from sonae.core.models import ApiToken
+    from sonae.core.services import TOKEN_PREFIX, hash_token
+
+    secret = f"{TOKEN_PREFIX}qc-{organisation.code}-secret"
+    ApiToken.objects.create(
+        organisation=organisation,
+        name="query counts",
+        prefix=secret[6:14],
+        token_hash=hash_token(secret),
+        role="staff",
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize("kind", ["quotes", "applications", "policies"])
+def test_api_lists_read_a_fixed_number_of_queries(enrolled, agency_actor, kind):
+    client, auth = Client(), _token(agency_actor.organisation)
+    path = f"/api/v1/enrolment/{kind}"
+    with time_machine.travel(READ_AT, tick=False):
+        client.get(path, **auth)
+        first = [enrolled(n) for n in range(0, 4)]
+        few = reads(client, path, **auth)
+        more = [enrolled(n) for n in range(4, 10)]
+        many = reads(client, path, **auth)
+    assert few.shows(*_numbers(kind, first)) and many.shows(*_numbers(kind, first + more))
+    assert_no_query_per_row(few, many)
