@@ -50,7 +50,7 @@ def reads(client, url: str, **extra) -> Reads:
     return Reads(response.status_code, text, [q["sql"] for q in captured.captured_queries])
 
 
-_LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+\b")
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+\b|\"s\d+_x\d+\"")  # values, numbers, savepoint names
 
 
 _IN_LISTS = re.compile(r"IN \((?:\?, )*\?\)")

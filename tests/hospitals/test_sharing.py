@@ -34,6 +34,9 @@ def fake_policy(monkeypatch):
         cancel_effective_at=None,
     )
     monkeypatch.setattr("sonae.enrolment.selectors.policy_in_force", lambda org, instant: policy)
+    monkeypatch.setattr(
+        "sonae.enrolment.selectors.policies_in_force", lambda ids, instant: dict.fromkeys(ids, policy)
+    )
     return policy
 
 

@@ -4,7 +4,8 @@ Providers see their own organisation's quotes, applications and policies; the ag
 the insurer and the desk see policies; the foundation sees the roster (and anonymous statistics, ``stats``).
 An object outside the actor's scope is ``NotFound`` (404), never a hint that it exists.
 
-Other apps rely on three names here: ``policy_in_force``, ``provider_ids_by_policy_number``, ``policies_for``.
+Other apps rely on these names here: ``policy_in_force`` (and its list form ``policies_in_force``),
+``provider_ids_by_policy_number``, ``policies_for``.
 """
 
 from __future__ import annotations
@@ -224,12 +225,24 @@ def policy_in_force(organisation: Organisation, instant: datetime) -> Policy | N
 
     Cover begins exactly at the start instant (2025-10-01 16:00:00 JST; 15:59:59 is not covered).
     """
+    return _in_force_at(Policy.objects.filter(organisation=organisation), instant).first()
+
+
+def policies_in_force(organisation_ids, instant: datetime) -> dict[int, Policy]:
+    """``policy_in_force`` of each organisation of ``organisation_ids`` that has one, in one query."""
+    found: dict[int, Policy] = {}
+    policies = _in_force_at(Policy.objects.filter(organisation_id__in=list(organisation_ids)), instant)
+    for policy in policies.order_by("organisation_id", "-cover_start"):
+        found.setdefault(policy.organisation_id, policy)
+    return found
+
+
+def _in_force_at(policies: QuerySet[Policy], instant: datetime) -> QuerySet[Policy]:
     return (
-        Policy.objects.filter(organisation=organisation, cover_start__lte=instant, cover_end__gt=instant)
+        policies.filter(cover_start__lte=instant, cover_end__gt=instant)
         .filter(Q(cancel_effective_at__isnull=True) | Q(cancel_effective_at__gt=instant))
         .select_related("programme_year")
         .order_by("-cover_start")
-        .first()
     )
 
 

@@ -247,7 +247,8 @@ def _duties(d: selectors.HospitalDuties) -> dict:
     }
 
 
-def _notice(notice, view: selectors.CaseView, *, detail: bool = False) -> dict:
+def _notice(notice, duties: selectors.HospitalDuties, *, facts: selectors.SharedFacts | None = None) -> dict:
+    """A notice with the hospital's own duties; with the shared ``facts`` (and the letter) in its detail."""
     out = {
         "id": notice.pk,
         "reference": notice.incident.reference,
@@ -256,11 +257,11 @@ def _notice(notice, view: selectors.CaseView, *, detail: bool = False) -> dict:
         "subject": notice.subject,
         "sent_at": notice.sent_at,
         "acknowledged_at": notice.acknowledged_at,
-        "own_duties": _duties(view.duties),
+        "own_duties": _duties(duties),
         "updated_at": notice.updated_at,
     }
-    if detail:
-        f = view.facts
+    if facts is not None:
+        f = facts
         out["letter_text"] = notice.letter_text
         out["facts"] = {
             "discovered_at": f.discovered_at,
@@ -402,9 +403,9 @@ def notice_list(request, page: Query[ListParams]):
     _require(actor, "hospitals.case.view", OrganisationKind.HOSPITAL)
     return paginate(
         request,
-        selectors.notices_for(actor),
+        selectors.notices_with_duties(actor),
         page,
-        lambda n: _notice(n, selectors.case_view(actor, n)),
+        lambda n: _notice(n, selectors.notice_duties(n)),
         export=NOTICE_EXPORT,
     )
 
@@ -419,7 +420,8 @@ def notice_detail(request, notice_id: int):
     actor = request.auth
     _require(actor, "hospitals.case.view", OrganisationKind.HOSPITAL)
     notice = selectors.notice_get(actor, notice_id)
-    return _notice(notice, selectors.case_view(actor, notice), detail=True)
+    view = selectors.case_view(actor, notice)
+    return _notice(notice, view.duties, facts=view.facts)
 
 
 @router.post(
@@ -436,7 +438,8 @@ def notice_acknowledge(request, notice_id: int):
     notice = selectors.notice_get(actor, notice_id)
     services.notice_acknowledge(actor=actor, notice=notice)
     notice = selectors.notice_get(actor, notice_id)
-    return _notice(notice, selectors.case_view(actor, notice), detail=True)
+    view = selectors.case_view(actor, notice)
+    return _notice(notice, view.duties, facts=view.facts)
 
 
 # --- provider endpoints ------------------------------------------------------------------------------------------

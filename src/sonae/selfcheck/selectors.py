@@ -3,7 +3,8 @@
 Scoping: a provider sees its own organisation's checks, checklists, estimates and plan; every other actor sees
 nothing here, and an object of another organisation is ``NotFound`` (404). Two reads are by organisation rather
 than by actor, for other apps that have already scoped the organisation: ``latest_score`` (the enrolment quote) and
-``latest_vendor_checklist`` (the hospital portal).
+``latest_vendor_checklist`` (the hospital portal), and their list forms ``latest_scores`` and
+``latest_vendor_checklists`` (one query for a whole list of organisations).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from sonae.core.errors import NotFound
@@ -68,6 +69,15 @@ def latest_score(organisation: Organisation) -> tuple[int, str, datetime] | None
     return check.score, check.band, check.taken_at
 
 
+def latest_scores(organisation_ids) -> dict[int, tuple[int, str, datetime]]:
+    """``latest_score`` of each organisation of ``organisation_ids`` that has a self-check, in one query."""
+    latest = SelfCheck.objects.filter(organisation=OuterRef("organisation")).order_by("-taken_at", "-id")
+    rows = SelfCheck.objects.filter(
+        organisation_id__in=list(organisation_ids), pk=Subquery(latest.values("pk")[:1])
+    ).values_list("organisation_id", "score", "band", "taken_at")
+    return {org_id: (score, band, taken_at) for org_id, score, band, taken_at in rows}
+
+
 def history_chart(actor, *, limit: int = 20) -> TrendChart:
     """The trend chart of the actor's last ``limit`` self-checks."""
     rows = list(self_checks_for(actor).values_list("taken_at", "score")[:limit])
@@ -92,6 +102,17 @@ def latest_vendor_checklist(organisation: Organisation) -> VendorChecklist | Non
         .order_by("-checked_on", "-created_at")
         .first()
     )
+
+
+def latest_vendor_checklists(organisation_ids) -> dict[int, VendorChecklist]:
+    """``latest_vendor_checklist`` of each organisation of ``organisation_ids`` that has one, in one query."""
+    latest = VendorChecklist.objects.filter(organisation=OuterRef("organisation")).order_by(
+        "-checked_on", "-created_at"
+    )
+    found = VendorChecklist.objects.filter(
+        organisation_id__in=list(organisation_ids), pk=Subquery(latest.values("pk")[:1])
+    )
+    return {checklist.organisation_id: checklist for checklist in found}
 
 
 def vendor_checklist_summary(checklist: VendorChecklist, today: date | None = None) -> vcl.ChecklistSummary:

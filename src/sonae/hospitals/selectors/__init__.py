@@ -11,8 +11,10 @@ from .cases import (
     hospital_duties,
     hospital_of_case_get,
     joint_report_for,
+    notice_duties,
     notice_get,
     notices_for,
+    notices_with_duties,
     notified_hospitals,
     shared_facts,
     thread_get,
@@ -43,6 +45,7 @@ from .posture import (
     contractor_rows,
     last_notice_for,
     posture_for,
+    postures_for,
 )
 
 __all__ = [
@@ -74,10 +77,13 @@ __all__ = [
     "link_request_get",
     "link_requests_for",
     "links_for_provider",
+    "notice_duties",
     "notice_get",
     "notices_for",
+    "notices_with_duties",
     "notified_hospitals",
     "posture_for",
+    "postures_for",
     "shared_facts",
     "site_choices",
     "site_get",

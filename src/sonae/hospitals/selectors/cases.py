@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from sonae.core.actors import Actor
 from sonae.core.errors import InvalidInput, NotFound
@@ -113,12 +113,17 @@ def _incident_facts(incident: Incident) -> dict:
     }
 
 
-def _latest_assessment_facts(incident: Incident) -> tuple[dict, int] | None:
+def _assessments():
     try:
         from sonae.duties.models import DutyAssessment
     except ImportError:  # the duties app's case assessments are optional for this page
         return None
-    latest = DutyAssessment.objects.filter(incident=incident).order_by("-version").first()
+    return DutyAssessment.objects
+
+
+def _latest_assessment_facts(incident: Incident) -> tuple[dict, int] | None:
+    assessments = _assessments()
+    latest = None if assessments is None else assessments.filter(incident=incident).order_by("-version").first()
     if latest is None:
         return None
     return dict(latest.facts), latest.version
@@ -126,7 +131,10 @@ def _latest_assessment_facts(incident: Incident) -> tuple[dict, int] | None:
 
 def shared_facts(incident: Incident) -> SharedFacts:
     """The latest assessment's facts (or the incident's record before the first assessment)."""
-    found = _latest_assessment_facts(incident)
+    return _shared_facts(incident, _latest_assessment_facts(incident))
+
+
+def _shared_facts(incident: Incident, found: tuple[dict, int] | None) -> SharedFacts:
     facts, version = found if found is not None else (_incident_facts(incident), None)
     discovered = facts.get("discovered_at")
     try:
@@ -256,6 +264,40 @@ def case_view(actor: Actor | None, notice: HospitalNotice) -> CaseView:
         duties=hospital_duties(facts, received_at=first.sent_at, joint=bool(joint and joint.enabled)),
         joint=joint,
         notices=list(notices_for(actor).filter(incident=incident)),
+    )
+
+
+def notices_with_duties(actor: Actor | None) -> QuerySet[HospitalNotice]:
+    """The hospital's inbox (``notices_for``) with what its own duties in each case depend on read alongside: when
+    it first received a notice of the case, whether the case is reported jointly, and the latest assessment's facts
+    — so that a list gives every row's ``notice_duties`` without a query per row."""
+    first = HospitalNotice.objects.filter(
+        incident=OuterRef("incident"), hospital=OuterRef("hospital"), sent_at__isnull=False
+    ).order_by("sent_at", "id")
+    joint = JointReport.objects.filter(incident=OuterRef("incident"), hospital=OuterRef("hospital"))
+    notices = notices_for(actor).annotate(
+        first_received_at=Subquery(first.values("sent_at")[:1]),
+        joint_enabled=Subquery(joint.values("enabled")[:1]),
+    )
+    assessments = _assessments()
+    if assessments is None:
+        return notices
+    latest = assessments.filter(incident=OuterRef("incident")).order_by("-version")
+    return notices.annotate(
+        latest_facts=Subquery(latest.values("facts")[:1], output_field=JSONField()),
+        latest_version=Subquery(latest.values("version")[:1]),
+    )
+
+
+def notice_duties(notice: HospitalNotice) -> HospitalDuties:
+    """The hospital's own duties in the case of a notice from ``notices_with_duties`` (what ``case_view`` gives as
+    ``duties``)."""
+    version = getattr(notice, "latest_version", None)
+    found = (dict(notice.latest_facts), version) if version is not None else None
+    return hospital_duties(
+        _shared_facts(notice.incident, found),
+        received_at=notice.first_received_at or notice.sent_at,
+        joint=bool(notice.joint_enabled),
     )
 
 

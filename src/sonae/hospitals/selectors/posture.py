@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Max
-
 from sonae.core.actors import Actor
 from sonae.incidents.models import HospitalNotice
 
@@ -98,11 +96,8 @@ def _plan_label(policy) -> str:
         return f"プラン{policy.plan}"
 
 
-def insurance_view(provider, now: datetime) -> InsuranceView:
+def _insurance_view(policy) -> InsuranceView:
     """Policy in force, plan and period — never the premium."""
-    from sonae.enrolment.selectors import policy_in_force
-
-    policy = policy_in_force(provider, now)
     if policy is None:
         return InsuranceView(in_force=False)
     end = (
@@ -118,11 +113,9 @@ def insurance_view(provider, now: datetime) -> InsuranceView:
     )
 
 
-def score_view(provider) -> ScoreView | None:
+def _score_view(latest: tuple[int, str, datetime] | None) -> ScoreView | None:
     from sonae.selfcheck.rules.scoring import BAND_BY_CODE
-    from sonae.selfcheck.selectors import latest_score
 
-    latest = latest_score(provider)
     if latest is None:
         return None
     score, band_code, taken_at = latest
@@ -136,12 +129,11 @@ def score_view(provider) -> ScoreView | None:
     )
 
 
-def checklist_view(provider, today: date) -> ChecklistView | None:
+def _checklist_view(checklist, today: date) -> ChecklistView | None:
     """The latest MHLW vendor checklist: every item's answer, with the target date of every いいえ."""
     from sonae.selfcheck.rules import vendor_checklist as vcl
-    from sonae.selfcheck.selectors import latest_vendor_checklist, vendor_checklist_summary
+    from sonae.selfcheck.selectors import vendor_checklist_summary
 
-    checklist = latest_vendor_checklist(provider)
     if checklist is None:
         return None
     summary = vendor_checklist_summary(checklist, today)
@@ -175,12 +167,20 @@ def checklist_view(provider, today: date) -> ChecklistView | None:
     )
 
 
-def bcp_view(provider, today: date) -> BcpView | None:
+def _bcp_rows(provider_ids) -> dict[int, dict]:
     """Status and last review date only (the plan's contact chart holds personal data and is never read here)."""
     from sonae.selfcheck.models import BcpPlan
+
+    rows = BcpPlan.objects.filter(organisation_id__in=list(provider_ids)).order_by("id")
+    found: dict[int, dict] = {}
+    for row in rows.values("organisation_id", "status", "reviewed_on"):
+        found.setdefault(row["organisation_id"], row)
+    return found
+
+
+def _bcp_view(row: dict | None, today: date) -> BcpView | None:
     from sonae.selfcheck.rules import bcp as bcp_rules
 
-    row = BcpPlan.objects.filter(organisation=provider).values("status", "reviewed_on").first()
     if row is None:
         return None
     adopted = row["status"] == bcp_rules.ADOPTED
@@ -197,17 +197,35 @@ def bcp_view(provider, today: date) -> BcpView | None:
 def posture_for(link: ContractorLink, *, now: datetime, today: date) -> Posture:
     """What ``link``'s hospital may see of its contractor right now (consents are read from the link as stored, so
     a withdrawn consent hides the section on the next request)."""
-    posture = Posture(link=link, shared={code: link.shares(code) for code in SHARING_SECTIONS})
-    provider = link.provider
-    if posture.shared["insurance"]:
-        posture.insurance = insurance_view(provider, now)
-    if posture.shared["selfcheck"]:
-        posture.score = score_view(provider)
-    if posture.shared["checklist"]:
-        posture.checklist = checklist_view(provider, today)
-    if posture.shared["bcp"]:
-        posture.bcp = bcp_view(provider, today)
-    return posture
+    return postures_for([link], now=now, today=today)[0]
+
+
+def postures_for(links: list[ContractorLink], *, now: datetime, today: date) -> list[Posture]:
+    """``posture_for`` of each link, each section read once for all the contractors that share it (a list of
+    contractors reads a fixed number of queries, and nothing of a contractor whose consent for it is off)."""
+    from sonae.enrolment.selectors import policies_in_force
+    from sonae.selfcheck.selectors import latest_scores, latest_vendor_checklists
+
+    postures = [Posture(link=link, shared={code: link.shares(code) for code in SHARING_SECTIONS}) for link in links]
+
+    sharing = {
+        section: {p.link.provider_id for p in postures if p.shared[section]} for section in SHARING_SECTIONS
+    }
+    policies = policies_in_force(sharing["insurance"], now) if sharing["insurance"] else {}
+    scores = latest_scores(sharing["selfcheck"]) if sharing["selfcheck"] else {}
+    checklists = latest_vendor_checklists(sharing["checklist"]) if sharing["checklist"] else {}
+    bcps = _bcp_rows(sharing["bcp"]) if sharing["bcp"] else {}
+    for posture in postures:
+        provider_id = posture.link.provider_id
+        if posture.shared["insurance"]:
+            posture.insurance = _insurance_view(policies.get(provider_id))
+        if posture.shared["selfcheck"]:
+            posture.score = _score_view(scores.get(provider_id))
+        if posture.shared["checklist"]:
+            posture.checklist = _checklist_view(checklists.get(provider_id), today)
+        if posture.shared["bcp"]:
+            posture.bcp = _bcp_view(bcps.get(provider_id), today)
+    return postures
 
 
 @dataclass
@@ -279,30 +297,29 @@ def contractor_rows(
     links = list(links)
     last_notices = _last_notices(actor, [link.provider_id for link in links])
     rows = [
-        ContractorRow(posture_for(link, now=now, today=today), last_notices.get(link.provider_id))
-        for link in links
+        ContractorRow(posture, last_notices.get(posture.link.provider_id))
+        for posture in postures_for(links, now=now, today=today)
     ]
     return [row for row in rows if _matches(row, filters)]
 
 
 def _last_notices(actor: Actor | None, provider_ids: list[int]) -> dict[int, HospitalNotice]:
-    """The latest notice each provider sent to this hospital (only notices addressed to it count)."""
+    """The latest notice each provider sent to this hospital (only notices addressed to it count): the ids of all
+    of them in one narrow query, the latest of each provider in a second."""
     if actor is None or not provider_ids:
         return {}
     sent = HospitalNotice.objects.filter(
         hospital=actor.organisation, sent_at__isnull=False, incident__provider_id__in=provider_ids
     )
-    latest = sent.values("incident__provider_id").annotate(last=Max("sent_at"))
-    found: dict[int, HospitalNotice] = {}
-    for row in latest:
-        notice = (
-            sent.filter(incident__provider_id=row["incident__provider_id"], sent_at=row["last"])
-            .select_related("incident")
-            .first()
-        )
-        if notice is not None:
-            found[row["incident__provider_id"]] = notice
-    return found
+    latest: dict[int, int] = {}
+    for pk, provider_id in sent.order_by("incident__provider_id", "-sent_at", "-created_at", "-id").values_list(
+        "pk", "incident__provider_id"
+    ):
+        latest.setdefault(provider_id, pk)
+    if not latest:
+        return {}
+    notices = HospitalNotice.objects.select_related("incident").in_bulk(list(latest.values()))
+    return {provider_id: notices[pk] for provider_id, pk in latest.items()}
 
 
 def last_notice_for(actor: Actor | None, link: ContractorLink) -> HospitalNotice | None:

@@ -30,12 +30,11 @@ PROVIDER = OrganisationKind.PROVIDER
 def notices(request: HttpRequest) -> HttpResponse:
     """Notices received, each with the hospital's own preliminary target and final due date."""
     actor = actor_for(request, "hospitals.case.view", HOSPITAL)
-    found = list(selectors.notices_for(actor))
     rows = []
     seen: dict[int, selectors.HospitalDuties] = {}
-    for notice in found:
+    for notice in selectors.notices_with_duties(actor):
         if notice.incident_id not in seen:
-            seen[notice.incident_id] = selectors.case_view(actor, notice).duties
+            seen[notice.incident_id] = selectors.notice_duties(notice)
         rows.append((notice, seen[notice.incident_id]))
     return render(request, "hospitals/notices.html", {"rows": rows})
 
