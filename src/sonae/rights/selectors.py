@@ -26,7 +26,8 @@ def requests_for_incident(actor: Actor | None, incident: Incident) -> QuerySet[R
         # Requests hold the requester's name and words: personal data the desk sees only while the provider
         # grants it the case's personal data (DESIGN §1, the victims app's grant).
         raise NotFound()
-    return RightsRequest.objects.filter(incident=incident)
+    # Through the case's related manager: each request's ``incident`` is this object, not a query per row.
+    return incident.rights_requests.select_related("forwarded_to")
 
 
 def _desk_granted(incident: Incident) -> bool:
@@ -50,9 +51,8 @@ def forwarded_for(actor: Actor | None) -> QuerySet[RightsRequest]:
     """The hospital's view: requests its contractors forwarded to it."""
     if actor is None or not actor.may("rights.view_forwarded"):
         return RightsRequest.objects.none()
-    return RightsRequest.objects.filter(forwarded_to=actor.organisation).select_related(
-        "incident", "organisation"
-    )
+    # Through the hospital's related manager: each request's ``forwarded_to`` is the actor's organisation object.
+    return actor.organisation.forwarded_rights.select_related("incident", "organisation")
 
 
 def forwarded_get(actor: Actor | None, pk) -> RightsRequest:
