@@ -61,7 +61,11 @@ def test_claims_list_reads_a_fixed_number_of_queries(world, submitted_claim, cli
     few = reads(client, reverse("claims:list"))
     more = [submitted_claim(n) for n in range(6, 16)]
     many = reads(client, reverse("claims:list"))
-    shown = [c for c in first + more if who != "provider" or c.incident.provider_id == world.provider.organisation_id]
+    shown = [
+        c
+        for c in first + more
+        if who != "provider" or c.incident.provider_id == world.provider.organisation_id
+    ]
     assert len(shown) >= 8 and many.shows(*(c.number for c in shown))
     assert few.shows(*(c.number for c in shown if c in first))
     assert_no_query_per_row(few, many)
@@ -86,7 +90,11 @@ def test_approvals_list_reads_a_fixed_number_of_queries(world, approval, client_
     few = reads(client, reverse("claims:approvals"))
     more = [approval(n) for n in range(6, 16)]
     many = reads(client, reverse("claims:approvals"))
-    shown = [a for a in first + more if who != "provider" or a.incident.provider_id == world.provider.organisation_id]
+    shown = [
+        a
+        for a in first + more
+        if who != "provider" or a.incident.provider_id == world.provider.organisation_id
+    ]
     assert len(shown) >= 8 and many.shows(*(a.number for a in shown))
     assert few.shows(*(a.number for a in shown if a in first))
     assert_no_query_per_row(few, many)
@@ -141,7 +149,11 @@ def test_api_claims_list_reads_a_fixed_number_of_queries(world, submitted_claim,
     few = reads(client, "/api/v1/claims", **auth)
     more = [submitted_claim(n) for n in range(6, 16)]
     many = reads(client, "/api/v1/claims", **auth)
-    shown = [c for c in first + more if who != "provider" or c.incident.provider_id == world.provider.organisation_id]
+    shown = [
+        c
+        for c in first + more
+        if who != "provider" or c.incident.provider_id == world.provider.organisation_id
+    ]
     assert len(shown) >= 8 and many.shows(*(c.number for c in shown))
     assert_no_query_per_row(few, many)
 
@@ -154,7 +166,11 @@ def test_api_approvals_list_reads_a_fixed_number_of_queries(world, approval, tok
     few = reads(client, "/api/v1/approvals", **auth)
     more = [approval(n) for n in range(6, 16)]
     many = reads(client, "/api/v1/approvals", **auth)
-    shown = [a for a in first + more if who != "provider" or a.incident.provider_id == world.provider.organisation_id]
+    shown = [
+        a
+        for a in first + more
+        if who != "provider" or a.incident.provider_id == world.provider.organisation_id
+    ]
     assert len(shown) >= 8 and many.shows(*(a.number for a in shown))
     assert_no_query_per_row(few, many)
 

@@ -28,7 +28,9 @@ def test_duties_tab_reads_a_fixed_number_of_queries(world, incident, assess_case
     # Not the notice to the hospital: marking it makes its time a fact, and the page then skips a look-up.
     items = [
         i
-        for i in DutyItem.objects.filter(incident=incident).exclude(kind="entrusting_party_notice").order_by("pk")
+        for i in DutyItem.objects.filter(incident=incident)
+        .exclude(kind="entrusting_party_notice")
+        .order_by("pk")
         if not i.informational
     ]
     for n, item in enumerate(items[:3]):

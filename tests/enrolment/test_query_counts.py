@@ -18,11 +18,23 @@ from tests.factories import enrol_totp
 from tests.querycount import assert_no_query_per_row, reads
 
 from .conftest import jst, member, org, roster_entry
-from .helpers import deposit_csv, quoted, submitted
+from .helpers import deposit_csv, submitted
 
 pytestmark = pytest.mark.django_db
 
-KANA = ["アオバ", "サクラ", "ヒノデ", "ミドリ", "カワセ", "ミナト", "ツバサ", "ホシノ", "ユキミ", "ハルカ", "コダマ"]
+KANA = [
+    "アオバ",
+    "サクラ",
+    "ヒノデ",
+    "ミドリ",
+    "カワセ",
+    "ミナト",
+    "ツバサ",
+    "ホシノ",
+    "ユキミ",
+    "ハルカ",
+    "コダマ",
+]
 READ_AT = jst(2025, 9, 12, 10)
 
 

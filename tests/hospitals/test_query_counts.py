@@ -163,7 +163,9 @@ def test_provider_links_page_reads_a_fixed_number_of_queries(world, client_for):
         )
         if n % 2:
             admin = MembershipFactory(organisation=hospital, role="admin")
-            link = services.link_transition(actor=Actor.from_membership(admin), link=link, to_status="accepted")
+            link = services.link_transition(
+                actor=Actor.from_membership(admin), link=link, to_status="accepted"
+            )
         return hospital.name
 
     client = client_for("provider")

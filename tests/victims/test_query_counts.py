@@ -29,7 +29,9 @@ def list_of(world, incident, write_list):
     def make(*numbers: int, commit: bool = True):
         path = str(write_list([_row(n) for n in numbers], name=f"list{numbers[0]}.csv"))
         actor = world.actor("provider")
-        job = imports.import_job_create(actor=actor, incident=incident, name=f"list{numbers[0]}.csv", path=path)
+        job = imports.import_job_create(
+            actor=actor, incident=incident, name=f"list{numbers[0]}.csv", path=path
+        )
         if not commit:
             return job
         job = imports.import_validate(job=job, source=imports.job_source(job, path))
@@ -45,7 +47,10 @@ def lettered(world, incident, list_of):
     def make(*numbers: int, batch_size: int = 1):
         list_of(*numbers)
         run = letters.letter_run_start(
-            actor=world.actor("provider"), incident=incident, letter_date=date(2026, 4, 1), batch_size=batch_size
+            actor=world.actor("provider"),
+            incident=incident,
+            letter_date=date(2026, 4, 1),
+            batch_size=batch_size,
         )
         return letters.letter_run_execute(run.pk)
 

@@ -204,6 +204,8 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # A user's notifications newest first (the notifications page; the unread count on every page).
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_created")]
 
     def __str__(self) -> str:
         return self.title

@@ -358,6 +358,12 @@ class Deposit(models.Model):
         verbose_name = _("入金")
         verbose_name_plural = _("入金")
         ordering = ["-deposited_on", "line"]
+        # The payments page: the unmatched deposits by date, and the last ones matched (every deposit of every
+        # year stays in the table).
+        indexes = [
+            models.Index(fields=["status", "deposited_on"], name="deposit_status_deposited"),
+            models.Index(fields=["-matched_at", "-id"], name="deposit_matched"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deposited_on} {self.payer_name} {self.amount:,}円"

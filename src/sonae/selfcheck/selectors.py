@@ -72,9 +72,13 @@ def latest_score(organisation: Organisation) -> tuple[int, str, datetime] | None
 def latest_scores(organisation_ids) -> dict[int, tuple[int, str, datetime]]:
     """``latest_score`` of each organisation of ``organisation_ids`` that has a self-check, in one query."""
     latest = SelfCheck.objects.filter(organisation=OuterRef("organisation")).order_by("-taken_at", "-id")
-    rows = SelfCheck.objects.filter(
-        organisation_id__in=list(organisation_ids), pk=Subquery(latest.values("pk")[:1])
-    ).values_list("organisation_id", "score", "band", "taken_at")
+    rows = (
+        SelfCheck.objects.filter(
+            organisation_id__in=list(organisation_ids), pk=Subquery(latest.values("pk")[:1])
+        )
+        .order_by()
+        .values_list("organisation_id", "score", "band", "taken_at")
+    )
     return {org_id: (score, band, taken_at) for org_id, score, band, taken_at in rows}
 
 
@@ -111,7 +115,7 @@ def latest_vendor_checklists(organisation_ids) -> dict[int, VendorChecklist]:
     )
     found = VendorChecklist.objects.filter(
         organisation_id__in=list(organisation_ids), pk=Subquery(latest.values("pk")[:1])
-    )
+    ).order_by()
     return {checklist.organisation_id: checklist for checklist in found}
 
 

@@ -123,7 +123,9 @@ def _assessments():
 
 def _latest_assessment_facts(incident: Incident) -> tuple[dict, int] | None:
     assessments = _assessments()
-    latest = None if assessments is None else assessments.filter(incident=incident).order_by("-version").first()
+    latest = (
+        None if assessments is None else assessments.filter(incident=incident).order_by("-version").first()
+    )
     if latest is None:
         return None
     return dict(latest.facts), latest.version

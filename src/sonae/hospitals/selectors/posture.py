@@ -171,11 +171,10 @@ def _bcp_rows(provider_ids) -> dict[int, dict]:
     """Status and last review date only (the plan's contact chart holds personal data and is never read here)."""
     from sonae.selfcheck.models import BcpPlan
 
-    rows = BcpPlan.objects.filter(organisation_id__in=list(provider_ids)).order_by("id")
-    found: dict[int, dict] = {}
-    for row in rows.values("organisation_id", "status", "reviewed_on"):
-        found.setdefault(row["organisation_id"], row)
-    return found
+    rows = BcpPlan.objects.filter(
+        organisation_id__in=list(provider_ids)
+    ).order_by()  # one plan per organisation
+    return {row["organisation_id"]: row for row in rows.values("organisation_id", "status", "reviewed_on")}
 
 
 def _bcp_view(row: dict | None, today: date) -> BcpView | None:
@@ -206,7 +205,9 @@ def postures_for(links: list[ContractorLink], *, now: datetime, today: date) -> 
     from sonae.enrolment.selectors import policies_in_force
     from sonae.selfcheck.selectors import latest_scores, latest_vendor_checklists
 
-    postures = [Posture(link=link, shared={code: link.shares(code) for code in SHARING_SECTIONS}) for link in links]
+    postures = [
+        Posture(link=link, shared={code: link.shares(code) for code in SHARING_SECTIONS}) for link in links
+    ]
 
     sharing = {
         section: {p.link.provider_id for p in postures if p.shared[section]} for section in SHARING_SECTIONS
@@ -312,9 +313,9 @@ def _last_notices(actor: Actor | None, provider_ids: list[int]) -> dict[int, Hos
         hospital=actor.organisation, sent_at__isnull=False, incident__provider_id__in=provider_ids
     )
     latest: dict[int, int] = {}
-    for pk, provider_id in sent.order_by("incident__provider_id", "-sent_at", "-created_at", "-id").values_list(
-        "pk", "incident__provider_id"
-    ):
+    for pk, provider_id in sent.order_by(
+        "incident__provider_id", "-sent_at", "-created_at", "-id"
+    ).values_list("pk", "incident__provider_id"):
         latest.setdefault(provider_id, pk)
     if not latest:
         return {}

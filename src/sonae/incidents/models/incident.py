@@ -150,6 +150,9 @@ class Incident(ChoiceLabelsMixin, EncryptedModel):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES), first_responded_at__isnull=True),
                 name="incident_awaiting_response",
             ),
+            # The case list of the desk, the agency and the insurer (page and API) spans every provider: it pages
+            # in this order, which without an index sorts the whole table for each page.
+            models.Index(fields=["-received_at", "-id"], name="incident_received"),
         ]
         constraints = [
             models.CheckConstraint(
