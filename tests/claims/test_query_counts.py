@@ -158,6 +158,17 @@ def test_api_claims_list_reads_a_fixed_number_of_queries(world, submitted_claim,
     assert_no_query_per_row(few, many)
 
 
+def test_api_insurer_queue_reads_a_fixed_number_of_queries(world, submitted_claim, approval, token_for):
+    client, auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {token_for('insurer')}"}
+    client.get("/api/v1/insurer/queue", **auth)
+    first = [submitted_claim(n) for n in range(3)] + [approval(n) for n in range(2)]
+    few = reads(client, "/api/v1/insurer/queue", **auth)
+    more = [submitted_claim(n) for n in range(3, 8)] + [approval(n) for n in (3, 4, 6, 7)]
+    many = reads(client, "/api/v1/insurer/queue", **auth)
+    assert few.shows(*(x.number for x in first)) and many.shows(*(x.number for x in first + more))
+    assert_no_query_per_row(few, many)
+
+
 @pytest.mark.parametrize("who", ["provider", "insurer"])
 def test_api_approvals_list_reads_a_fixed_number_of_queries(world, approval, token_for, who):
     client, auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {token_for(who)}"}

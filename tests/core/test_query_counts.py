@@ -33,3 +33,24 @@ def test_notifications_page_reads_a_fixed_number_of_queries(client, make_member)
     many = reads(client, reverse("core:notifications"))
     assert few.shows(*first) and many.shows(*first, *more)
     assert_no_query_per_row(few, many)
+
+
+def test_api_notifications_read_a_fixed_number_of_queries(client, make_member):
+    """The user's notifications through the API (a session: notifications belong to a user, not to a token)."""
+    membership = make_member("provider")
+    client.force_login(membership.user)
+    client.get("/api/v1/notifications")
+
+    def notify(n):
+        return NotificationFactory(
+            user=membership.user,
+            organisation=membership.organisation if n % 2 else None,
+            title=f"お知らせ{n}",
+        ).title
+
+    first = [notify(n) for n in range(3)]
+    few = reads(client, "/api/v1/notifications")
+    more = [notify(n) for n in range(3, 12)]
+    many = reads(client, "/api/v1/notifications")
+    assert few.shows(*first) and many.shows(*first, *more)
+    assert_no_query_per_row(few, many)

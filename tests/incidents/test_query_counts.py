@@ -145,6 +145,19 @@ def test_api_case_list_reads_a_fixed_number_of_queries(world, report, token_for,
     assert_no_query_per_row(few, many)
 
 
+def test_api_desk_queue_reads_a_fixed_number_of_queries(world, report, token_for):
+    from django.test import Client
+
+    client, auth = Client(), _bearer(token_for("desk"))
+    client.get("/api/v1/desk/queue", **auth)
+    first = [report() for _ in range(3)]
+    few = reads(client, "/api/v1/desk/queue", **auth)
+    more = [report() for _ in range(5)]
+    many = reads(client, "/api/v1/desk/queue", **auth)
+    assert few.shows(*(i.reference for i in first)) and many.shows(*(i.reference for i in first + more))
+    assert_no_query_per_row(few, many)
+
+
 @pytest.mark.parametrize("route", ["tasks", "timeline", "evidence", "notices"])
 def test_api_case_lists_read_a_fixed_number_of_queries(world, report, token_for, route):
     from django.test import Client
