@@ -13,12 +13,14 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.api.files import DOCX, PDF, file_openapi, file_response, render_or_503
+from sonae.api.listing import Export, ListParams, list_get, paginate, require_recent_auth_for_personal_data
+from sonae.core.errors import InvalidInput, PermissionDenied
 from sonae.documents.tabular import Column
 from sonae.incidents.selectors import incident_get
 from sonae.jp.calendar import tokyo_date
 
-from . import selectors, services
+from . import letters, selectors, services
 from .models import Channel, Decision, Kind, ReplyMethod, RightsRequest
 
 router = Router(tags=["開示等の請求"])
@@ -59,6 +61,13 @@ class DecideIn(Schema):
 class ReplyIn(Schema):
     replied_on: date
     method: Literal[tuple(ReplyMethod.values)]  # type: ignore[valid-type]
+
+
+class RightsDisclosureIn(Schema):
+    reason: str = Field(
+        ..., min_length=1, max_length=500, description="閲覧・出力の理由（監査ログに記録されます）"
+    )
+    format: Literal["pdf", "docx"] = Field("pdf", description="`pdf` PDF、`docx` Word")
 
 
 class RequestOut(Schema):
@@ -272,6 +281,50 @@ def request_reply(request, reference: str, pk: int, payload: ReplyIn):
 def request_close(request, reference: str, pk: int):
     item = selectors.request_get(request.auth, reference, pk)
     return _out(services.rights_request_close(actor=request.auth, request=item))
+
+
+_CONTENT_TYPES = {"pdf": PDF, "docx": DOCX}
+
+
+@router.get(
+    "/incidents/{reference}/rights-requests/{pk}/reply-letter",
+    summary="回答書（PDF・Word）",
+    description="請求者への回答書を、画面と同じ内容のPDF（`format=pdf`）または編集用のWord（`format=docx`）で返します。"
+    "回答書は請求者の氏名を含むため、個人データの出力として監査ログに記録され（APIトークンの場合はトークンも）、"
+    "ブラウザのセッションでは直近10分以内のログインまたは再認証が必要です（403 `reauthentication_required`）。",
+    openapi_extra=file_openapi(PDF, DOCX, description="回答書（PDFまたはWord）"),
+)
+def request_reply_letter(request, reference: str, pk: int, format: Literal["pdf", "docx"] = "pdf"):  # noqa: A002
+    item = selectors.request_get(request.auth, reference, pk)
+    require_recent_auth_for_personal_data(request)
+    content = render_or_503(lambda: letters.reply_letter_export(actor=request.auth, request=item, fmt=format))
+    return file_response(content, _CONTENT_TYPES[format], f"{reference}-reply-{item.pk}.{format}")
+
+
+@router.post(
+    "/incidents/{reference}/rights-requests/{pk}/disclosure",
+    summary="開示書類（保有個人データの開示）",
+    description="対象者リストに記録された本人の個人データ（氏名・住所など）と漏えい等のおそれがある項目を載せた開示書類を、"
+    "PDFまたはWordで返します（請求を管理できるスタッフ以上。ほかは 403）。理由とともに個人データの出力として監査ログに"
+    "記録され、ブラウザのセッションでは直近10分以内のログインまたは再認証が必要です。対応デスクは、事業者から対象者"
+    "データの閲覧を許可されている場合のみ出力できます（画面と同じ）。",
+    openapi_extra=file_openapi(PDF, DOCX, description="開示書類（PDFまたはWord）"),
+)
+def request_disclosure(request, reference: str, pk: int, payload: RightsDisclosureIn):
+    actor = request.auth
+    item = selectors.request_get(actor, reference, pk)
+    require_recent_auth_for_personal_data(request)
+    if not actor.may("rights.manage"):
+        raise PermissionDenied()
+    reason = payload.reason.strip()
+    if not reason:
+        raise InvalidInput("閲覧・出力の理由を入力してください。", field="reason")
+    content = render_or_503(
+        lambda: letters.disclosure_package(actor=actor, request=item, reason=reason, fmt=payload.format)
+    )
+    return file_response(
+        content, _CONTENT_TYPES[payload.format], f"{reference}-disclosure-{item.pk}.{payload.format}"
+    )
 
 
 @list_get(

@@ -97,6 +97,28 @@ def reply_pdf(request: RightsRequest) -> bytes:
     return render_html_pdf(_html(reply_blocks(request), "ご回答"))
 
 
+def _via(actor: Actor) -> dict:
+    """Which credential exported: an API token has no user, so the audit names the token."""
+    if actor.token is not None:
+        return {"via": "token", "token": actor.token.prefix}
+    return {"via": "session"}
+
+
+def reply_letter_export(*, actor: Actor, request: RightsRequest, fmt: str = "pdf") -> bytes:
+    """The reply letter (PDF or DOCX) exported through the API: it names the requester, so the export is logged
+    as a personal-data export (the same content as the page's download)."""
+    content = reply_docx(request) if fmt == "docx" else reply_pdf(request)
+    audit_personal_data_access(
+        actor=actor.user,
+        organisation=actor.organisation,
+        target=request,
+        reason=f"開示等の請求への回答書の出力（{fmt.upper()}）",
+        kind="exported",
+        data={"document": "reply_letter", "format": fmt, **_via(actor)},
+    )
+    return content
+
+
 def disclosure_blocks(request: RightsRequest) -> list:
     """What the business holds about the person: the victim record, leaked items and this request's facts."""
     blocks: list = [
@@ -137,7 +159,7 @@ def disclosure_package(*, actor: Actor, request: RightsRequest, reason: str, fmt
         target=request,
         reason=reason,
         kind="exported",
-        data={"victim": request.victim_id, "format": fmt},
+        data={"victim": request.victim_id, "format": fmt, **_via(actor)},
     )
     blocks = disclosure_blocks(request)
     if fmt == "docx":
