@@ -503,4 +503,5 @@ def link_consent(request, link_id: int, payload: ConsentIn):
     return _link(link)
 
 
-from . import api_cases  # noqa: E402, F401  (questions, answers and the joint flag, on this router)
+# Questions, answers and the joint flag; the hospital's drafts (their routes, on this router).
+from . import api_cases, api_drafts  # noqa: E402, F401

@@ -8,7 +8,9 @@ secondary damage, contact point). The same body partial renders the on-screen pr
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from sonae.core.models import Organisation
 from sonae.documents.pdf import render_pdf
@@ -74,3 +76,14 @@ def draft_context(view: CaseView, hospital: Organisation) -> dict:
 def render_draft_pdf(kind: str, context: dict) -> bytes:
     spec = DRAFT_KINDS[kind]
     return render_pdf("hospitals/pdf/draft.html", {**context, "title": spec["title"], "body": spec["body"]})
+
+
+def render_draft_html(kind: str, context: dict) -> str:
+    """The draft's body as the page shows it (the same partial as the PDF)."""
+    return render_to_string(DRAFT_KINDS[kind]["body"], context)
+
+
+def draft_text(html: str) -> str:
+    """The body as plain text, one line per block, for pasting into the PPC's web form."""
+    lines = (" ".join(line.split()) for line in strip_tags(html).splitlines())
+    return "\n".join(line for line in lines if line)
