@@ -128,6 +128,47 @@ def entry_detail(request, entry_id: int):
     return _entry(selectors.roster_entry_get(actor, entry_id))
 
 
+class RosterEntryChangeOut(Schema):
+    changed_at: datetime = Field(..., description="変更日時")
+    change: str = Field(..., description="`+` 登録、`~` 変更、`-` 削除")
+    change_label: str = Field(..., description="変更の種類")
+    corporate_number: str
+    name: str = Field(..., description="変更後の事業者名")
+    name_kana: str
+    address: str
+    prefecture: str
+
+
+HISTORY_LIMIT = 20
+# Japanese labels whatever language the request negotiates (the API's descriptions and labels are Japanese).
+CHANGE_LABELS = {"+": "登録", "~": "変更", "-": "削除"}
+
+
+@router.get(
+    "/enrolment/roster/{entry_id}/history",
+    response=list[RosterEntryChangeOut],
+    summary="認定事業者の変更履歴",
+    description=f"名簿の事業者1件の変更履歴を新しい順に最大{HISTORY_LIMIT}件返します（画面と同じ。振興会と代理店）。"
+    "各行は変更後の内容です。",
+)
+def entry_history(request, entry_id: int):
+    actor = _require(request.auth, "enrolment.roster.view")
+    entry = selectors.roster_entry_get(actor, entry_id)
+    return [
+        {
+            "changed_at": h.history_date,
+            "change": h.history_type,
+            "change_label": CHANGE_LABELS.get(h.history_type, h.history_type),
+            "corporate_number": h.corporate_number,
+            "name": h.name,
+            "name_kana": h.name_kana,
+            "address": h.address,
+            "prefecture": h.prefecture,
+        }
+        for h in entry.history.all()[:HISTORY_LIMIT]
+    ]
+
+
 class RosterImportOut(Schema):
     id: int
     file_name: str
