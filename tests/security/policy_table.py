@@ -338,6 +338,14 @@ API: dict[str, object] = {
     "sonae_rights_api_request_report": Access({"provider", "desk"}, VIEWER),
     "sonae_rights_api_forwarded_detail": Access({"hospital"}, VIEWER),
     "sonae_rights_api_request_close": WRITE,  # POST /api/v1/incidents/{reference}/rights-requests/{pk}/close
+    # API completeness (issue 9): a rights request's reply letter and disclosure package, the hospital's drafts on a
+    # notified case, a roster entry's change history (as the pages).
+    "sonae_rights_api_request_reply_letter": Access({"provider", "desk"}, VIEWER),
+    "sonae_rights_api_request_disclosure": WRITE,  # POST …/rights-requests/{pk}/disclosure (a personal-data export)
+    "sonae_hospitals_api_drafts_notice_draft_list": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_drafts_notice_draft": Access({"hospital"}, VIEWER),
+    "sonae_hospitals_api_drafts_notice_draft_pdf": Access({"hospital"}, STAFF),
+    "sonae_enrolment_api_roster_entry_history": Access({"agency", "foundation"}, VIEWER),
     "sonae_selfcheck_api_overview": Access({"provider"}, VIEWER),
     "sonae_selfcheck_api_check_pdf": Access({"provider"}, VIEWER),
     "sonae_selfcheck_api_estimate_list": Access({"provider"}, VIEWER),

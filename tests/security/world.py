@@ -290,7 +290,7 @@ def api_path(path: str, side: Side, case_side: Side | None = None) -> str | None
         if param == "version":  # duty assessment versions: the first exists on every assessed case
             return 1
         if param == "kind":  # a duty's draft: the demo cases need a preliminary report to the PPC
-            return "ppc_preliminary"
+            return "ppc" if path.startswith("/api/v1/hospitals/") else "ppc_preliminary"
         if param == "number":
             if "/batches/" in path:  # a letter run's first print file
                 return 1
