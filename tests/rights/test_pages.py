@@ -181,3 +181,16 @@ def test_a_victim_id_beyond_any_database_id_is_a_form_error_not_a_crash(world, o
     )
     assert response.status_code == 400
     assert not RightsRequest.objects.exists()
+
+
+def test_downloading_the_reply_letter_from_the_page_is_logged_as_an_export(world, own_case):
+    from sonae.core.models import AuditEvent
+
+    client = _client(world, "provider")
+    client.post(f"/rights/{own_case.reference}/new/", FORM)
+    pk = RightsRequest.objects.get().pk
+    response = client.get(f"/rights/{own_case.reference}/{pk}/letter.docx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    event = AuditEvent.objects.filter(action="personal_data.exported").latest("id")
+    assert event.target_id == str(pk) and event.data["document"] == "reply_letter"
+    assert event.data["format"] == "docx"

@@ -105,8 +105,8 @@ def _via(actor: Actor) -> dict:
 
 
 def reply_letter_export(*, actor: Actor, request: RightsRequest, fmt: str = "pdf") -> bytes:
-    """The reply letter (PDF or DOCX) exported through the API: it names the requester, so the export is logged
-    as a personal-data export (the same content as the page's download)."""
+    """The reply letter (PDF or DOCX), downloaded from the page or the API: it names the requester, so the export
+    is logged as a personal-data export."""
     content = reply_docx(request) if fmt == "docx" else reply_pdf(request)
     audit_personal_data_access(
         actor=actor.user,

@@ -147,13 +147,13 @@ def reply_letter(request: HttpRequest, reference: str, pk: int, fmt: str) -> Htt
         response := require_recent_auth(request, back=reverse("rights:detail", args=[reference, pk]))
     ) is not None:
         return response
-    if fmt == "docx":
-        content, ctype = (
-            letters.reply_docx(item),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    else:
-        content, ctype = letters.reply_pdf(item), "application/pdf"
+    fmt = "docx" if fmt == "docx" else "pdf"
+    content = letters.reply_letter_export(actor=actor, request=item, fmt=fmt)  # audit-logged as an export
+    ctype = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if fmt == "docx"
+        else "application/pdf"
+    )
     response = HttpResponse(content, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="reply-{item.pk}.{fmt}"'
     return response
