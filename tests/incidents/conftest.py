@@ -103,7 +103,11 @@ def token_for(world):
     from sonae.core.models import ApiToken
     from sonae.core.services import TOKEN_PREFIX, hash_token
 
+    made: dict[tuple[str, str], str] = {}
+
     def make(name: str, role: str = "staff") -> str:
+        if (name, role) in made:  # asked again in the same test: the same token
+            return made[name, role]
         secret = f"{TOKEN_PREFIX}test-{name}-{role}-secret"
         ApiToken.objects.create(
             organisation=getattr(world, name).organisation,
@@ -112,6 +116,15 @@ def token_for(world):
             token_hash=hash_token(secret),
             role=role,
         )
+        made[name, role] = secret
         return secret
 
     return make
+
+
+def api_call(client, token: str, method: str, path: str, body=None):
+    """``client.<method>("/api/v1<path>")`` with the token, and ``body`` as JSON when given."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if body is None:
+        return getattr(client, method)(f"/api/v1{path}", headers=headers)
+    return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json", headers=headers)

@@ -10,29 +10,10 @@ import time_machine
 
 from sonae.core.models import AuditEvent
 from sonae.incidents.models import Incident, Vendor, VendorDispatch
-from tests.incidents.conftest import jst
+from tests.incidents.conftest import api_call, jst
 
 T0 = jst(2026, 4, 1, 10, 0)  # a Wednesday, within the desk's hours
 INVALID = "入力内容に誤りがあります。項目を確認してください。"
-
-
-def _api(client, token, method, path, body=None):
-    headers = {"Authorization": f"Bearer {token}"}
-    if body is None:
-        return getattr(client, method)(f"/api/v1{path}", headers=headers)
-    return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json", headers=headers)
-
-
-@pytest.fixture
-def token_for(token_for):
-    made = {}
-
-    def get(name: str, role: str = "staff") -> str:
-        if (name, role) not in made:
-            made[name, role] = token_for(name, role=role)
-        return made[name, role]
-
-    return get
 
 
 @pytest.fixture
@@ -63,8 +44,8 @@ def test_the_desk_queue_puts_overdue_cases_first(world, report, token_for, clien
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         report(title="あとの案件")
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
-        queue = _api(client, token_for("desk", "viewer"), "get", "/desk/queue")
-        overdue = _api(client, token_for("desk", "viewer"), "get", "/desk/queue?overdue=true")
+        queue = api_call(client, token_for("desk", "viewer"), "get", "/desk/queue")
+        overdue = api_call(client, token_for("desk", "viewer"), "get", "/desk/queue?overdue=true")
     assert queue.status_code == 200, queue.content
     items = queue.json()["items"]
     assert [i["title"] for i in items] == ["早く受け付けた案件", "あとの案件"]
@@ -74,12 +55,12 @@ def test_the_desk_queue_puts_overdue_cases_first(world, report, token_for, clien
 
 @pytest.mark.parametrize("name", ["provider", "agency", "insurer", "hospital"])
 def test_only_the_desk_has_a_queue(world, case, token_for, client, name):
-    _assert_denied(_api(client, token_for(name), "get", "/desk/queue"))
+    _assert_denied(api_call(client, token_for(name), "get", "/desk/queue"))
 
 
 def test_the_desk_finds_a_provider_and_records_a_call(world, token_for, client):
     token = token_for("desk")
-    found = _api(client, token, "get", "/desk/providers?q=さくら")
+    found = api_call(client, token, "get", "/desk/providers?q=さくら")
     assert found.status_code == 200
     (provider,) = found.json()
     assert provider["code"] == "sakura"
@@ -93,7 +74,7 @@ def test_the_desk_finds_a_provider_and_records_a_call(world, token_for, client):
         "data_owner": "own",
     }
     with time_machine.travel(T0, tick=False):
-        created = _api(client, token, "post", "/desk/intake", body)
+        created = api_call(client, token, "post", "/desk/intake", body)
     assert created.status_code == 201, created.content
     incident = Incident.objects.get(reference=created.json()["reference"])
     assert incident.channel == "phone" and incident.provider_id == world.provider.organisation.pk
@@ -108,12 +89,12 @@ def test_intake_needs_a_provider_that_exists(world, token_for, client):
         "called_at": "2026-04-01T09:55:00+09:00",
         "symptoms": ["ransom_message"],
     }
-    response = _api(client, token_for("desk"), "post", "/desk/intake", body)
+    response = api_call(client, token_for("desk"), "post", "/desk/intake", body)
     _assert_invalid(response, 400)
     assert (
         response.json()["field"] == "provider_id" and response.json()["message"] == "事業者を選んでください。"
     )
-    _assert_invalid(_api(client, token_for("desk"), "post", "/desk/intake", {"provider_id": 1}))
+    _assert_invalid(api_call(client, token_for("desk"), "post", "/desk/intake", {"provider_id": 1}))
     assert Incident.objects.count() == 0
 
 
@@ -126,21 +107,21 @@ def test_intake_and_the_search_are_the_desk_staffs(world, token_for, client, nam
         "called_at": "2026-04-01T09:55:00+09:00",
         "symptoms": ["ransom_message"],
     }
-    _assert_denied(_api(client, token_for(name, role), "post", "/desk/intake", body))
-    _assert_denied(_api(client, token_for(name, role), "get", "/desk/providers?q=sakura"))
+    _assert_denied(api_call(client, token_for(name, role), "post", "/desk/intake", body))
+    _assert_denied(api_call(client, token_for(name, role), "get", "/desk/providers?q=sakura"))
     assert Incident.objects.count() == 0
 
 
 def test_a_search_without_text_finds_nobody_and_a_long_one_answers_the_envelope(world, token_for, client):
-    assert _api(client, token_for("desk"), "get", "/desk/providers?q=").json() == []
-    _assert_invalid(_api(client, token_for("desk"), "get", "/desk/providers?q=" + "さ" * 101))
+    assert api_call(client, token_for("desk"), "get", "/desk/providers?q=").json() == []
+    _assert_invalid(api_call(client, token_for("desk"), "get", "/desk/providers?q=" + "さ" * 101))
 
 
 # --- facts and triage --------------------------------------------------------------------------------------------
 
 
 def test_the_provider_updates_the_facts_it_sends_only(world, case, token_for, client):
-    response = _api(
+    response = api_call(
         client,
         token_for("provider"),
         "patch",
@@ -152,7 +133,7 @@ def test_the_provider_updates_the_facts_it_sends_only(world, case, token_for, cl
     assert case.persons_estimate == 120 and case.title == "検査システムが暗号化された"
     assert case.entrusting_hospital_id == world.hospital.organisation.pk
     assert AuditEvent.objects.filter(action="incident.facts_updated").count() == 1
-    cleared = _api(
+    cleared = api_call(
         client, token_for("desk"), "patch", f"/incidents/{case.reference}/facts", {"persons_estimate": None}
     )
     assert cleared.status_code == 200 and cleared.json()["persons_estimate"] is None
@@ -160,9 +141,11 @@ def test_the_provider_updates_the_facts_it_sends_only(world, case, token_for, cl
 
 def test_bad_facts_answer_the_envelope(world, case, token_for, client):
     token = token_for("provider")
-    bad_item = _api(client, token, "patch", f"/incidents/{case.reference}/facts", {"data_items": ["nope"]})
+    bad_item = api_call(
+        client, token, "patch", f"/incidents/{case.reference}/facts", {"data_items": ["nope"]}
+    )
     _assert_invalid(bad_item)
-    unknown = _api(
+    unknown = api_call(
         client, token, "patch", f"/incidents/{case.reference}/facts", {"entrusting_hospital_code": "no-such"}
     )
     _assert_invalid(unknown, 400)
@@ -173,12 +156,12 @@ def test_bad_facts_answer_the_envelope(world, case, token_for, client):
 
 def test_facts_of_another_providers_case_are_not_found(world, case, report, token_for, client):
     other = report(actor=world.actor("provider_b"), provider=world.provider_b.organisation, data_owner="own")
-    response = _api(
+    response = api_call(
         client, token_for("provider"), "patch", f"/incidents/{other.reference}/facts", {"persons_estimate": 1}
     )
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     for name in ("hospital", "foundation"):
-        response = _api(
+        response = api_call(
             client, token_for(name), "patch", f"/incidents/{case.reference}/facts", {"title": "x"}
         )
         assert response.status_code == 404, name
@@ -188,7 +171,7 @@ def test_facts_of_another_providers_case_are_not_found(world, case, report, toke
     ("name", "role"), [("provider", "viewer"), ("agency", "staff"), ("insurer", "staff")]
 )
 def test_readers_may_not_change_the_facts(world, case, token_for, client, name, role):
-    response = _api(
+    response = api_call(
         client, token_for(name, role), "patch", f"/incidents/{case.reference}/facts", {"persons_estimate": 1}
     )
     _assert_denied(response)
@@ -197,7 +180,7 @@ def test_readers_may_not_change_the_facts(world, case, token_for, client, name, 
 
 
 def test_the_desk_triages_a_case(world, case, token_for, client):
-    response = _api(
+    response = api_call(
         client,
         token_for("desk"),
         "post",
@@ -212,13 +195,13 @@ def test_the_desk_triages_a_case(world, case, token_for, client):
 
 def test_triage_checks_its_input_and_its_actor(world, case, report, token_for, client):
     url = f"/incidents/{case.reference}/triage"
-    _assert_invalid(_api(client, token_for("desk"), "post", url, {"symptoms": []}))
+    _assert_invalid(api_call(client, token_for("desk"), "post", url, {"symptoms": []}))
     _assert_invalid(
-        _api(client, token_for("desk"), "post", url, {"symptoms": ["ransom_message"], "severity": 9})
+        api_call(client, token_for("desk"), "post", url, {"symptoms": ["ransom_message"], "severity": 9})
     )
-    _assert_denied(_api(client, token_for("provider"), "post", url, {"symptoms": ["ransom_message"]}))
+    _assert_denied(api_call(client, token_for("provider"), "post", url, {"symptoms": ["ransom_message"]}))
     other = report(actor=world.actor("provider_b"), provider=world.provider_b.organisation, data_owner="own")
-    response = _api(
+    response = api_call(
         client, token_for("provider"), "post", f"/incidents/{other.reference}/triage", {"symptoms": ["other"]}
     )
     assert response.status_code == 404
@@ -236,7 +219,7 @@ def _vendor(client, token, **overrides):
         "phone": "03-0000-0000",
         **overrides,
     }
-    return _api(client, token, "post", "/vendors", body)
+    return api_call(client, token, "post", "/vendors", body)
 
 
 def test_the_desk_keeps_its_vendor_directory(world, token_for, client):
@@ -244,12 +227,12 @@ def test_the_desk_keeps_its_vendor_directory(world, token_for, client):
     created = _vendor(client, token)
     assert created.status_code == 201, created.content
     vendor_id = created.json()["id"]
-    patched = _api(client, token, "patch", f"/vendors/{vendor_id}", {"is_active": False})
+    patched = api_call(client, token, "patch", f"/vendors/{vendor_id}", {"is_active": False})
     assert patched.status_code == 200 and patched.json()["is_active"] is False
     assert Vendor.objects.get(pk=vendor_id).phone == "03-0000-0000"
-    listed = _api(client, token_for("desk", "viewer"), "get", "/vendors?active=false").json()
+    listed = api_call(client, token_for("desk", "viewer"), "get", "/vendors?active=false").json()
     assert [v["id"] for v in listed["items"]] == [vendor_id]
-    assert _api(client, token_for("desk", "viewer"), "get", f"/vendors/{vendor_id}").status_code == 200
+    assert api_call(client, token_for("desk", "viewer"), "get", f"/vendors/{vendor_id}").status_code == 200
     assert AuditEvent.objects.filter(action__startswith="incident.vendor_").count() == 2
 
 
@@ -260,7 +243,7 @@ def test_bad_vendors_answer_the_envelope(world, token_for, client):
     _assert_invalid(bad_mail, 400)
     assert bad_mail.json()["field"] == "email"
     assert Vendor.objects.count() == 0
-    missing = _api(client, token, "patch", "/vendors/999999", {"name": "x"})
+    missing = api_call(client, token, "patch", "/vendors/999999", {"name": "x"})
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
 
@@ -273,7 +256,7 @@ def test_only_desk_staff_manage_vendors(world, token_for, client, name, role):
 def test_the_desk_dispatches_a_vendor_and_the_provider_sees_it(world, case, token_for, client):
     vendor_id = _vendor(client, token_for("desk")).json()["id"]
     url = f"/incidents/{case.reference}/dispatches"
-    created = _api(
+    created = api_call(
         client,
         token_for("desk"),
         "post",
@@ -283,21 +266,23 @@ def test_the_desk_dispatches_a_vendor_and_the_provider_sees_it(world, case, toke
     assert created.status_code == 201, created.content
     dispatch = VendorDispatch.objects.get(pk=created.json()["id"])
     assert dispatch.task.owner_vendor_id == vendor_id and created.json()["category_label"]
-    listed = _api(client, token_for("provider", "viewer"), "get", url).json()
+    listed = api_call(client, token_for("provider", "viewer"), "get", url).json()
     assert [d["id"] for d in listed["items"]] == [dispatch.pk]
 
 
 def test_a_dispatch_is_checked_as_on_the_page(world, case, report, token_for, client):
     vendor_id = _vendor(client, token_for("desk")).json()["id"]
     url = f"/incidents/{case.reference}/dispatches"
-    wrong_field = _api(client, token_for("desk"), "post", url, {"vendor_id": vendor_id, "category": "legal"})
+    wrong_field = api_call(
+        client, token_for("desk"), "post", url, {"vendor_id": vendor_id, "category": "legal"}
+    )
     _assert_invalid(wrong_field, 400)
     assert wrong_field.json()["field"] == "category"
-    _assert_invalid(_api(client, token_for("desk"), "post", url, {"vendor_id": vendor_id}))
+    _assert_invalid(api_call(client, token_for("desk"), "post", url, {"vendor_id": vendor_id}))
     body = {"vendor_id": vendor_id, "category": "forensics"}
-    _assert_denied(_api(client, token_for("provider"), "post", url, body))
+    _assert_denied(api_call(client, token_for("provider"), "post", url, body))
     other = report(actor=world.actor("provider_b"), provider=world.provider_b.organisation, data_owner="own")
-    foreign = _api(client, token_for("provider"), "get", f"/incidents/{other.reference}/dispatches")
+    foreign = api_call(client, token_for("provider"), "get", f"/incidents/{other.reference}/dispatches")
     assert foreign.status_code == 404
     assert VendorDispatch.objects.count() == 0
 
@@ -307,12 +292,12 @@ def test_a_dispatch_is_checked_as_on_the_page(world, case, report, token_for, cl
 
 def test_a_task_is_given_to_a_person_of_the_case(world, case, token_for, client):
     token = token_for("provider")
-    choices = _api(client, token, "get", f"/incidents/{case.reference}/assignees")
+    choices = api_call(client, token, "get", f"/incidents/{case.reference}/assignees")
     assert choices.status_code == 200, choices.content
     person = next(c for c in choices.json() if c["user_id"] == world.user("desk").pk)
     task = case.tasks.filter(owner_vendor__isnull=True).first()
     url = f"/incidents/{case.reference}/tasks/{task.pk}/owner"
-    response = _api(
+    response = api_call(
         client,
         token,
         "put",
@@ -325,7 +310,7 @@ def test_a_task_is_given_to_a_person_of_the_case(world, case, token_for, client)
         world.desk.organisation.pk,
         world.user("desk").pk,
     )
-    cleared = _api(client, token, "put", url, {"organisation_id": None})
+    cleared = api_call(client, token, "put", url, {"organisation_id": None})
     assert cleared.status_code == 200 and cleared.json()["owner"] == ""
 
 
@@ -333,10 +318,10 @@ def test_an_owner_outside_the_case_is_refused(world, case, token_for, client):
     task = case.tasks.first()
     url = f"/incidents/{case.reference}/tasks/{task.pk}/owner"
     token = token_for("provider")
-    outsider = _api(client, token, "put", url, {"organisation_id": world.provider_b.organisation.pk})
+    outsider = api_call(client, token, "put", url, {"organisation_id": world.provider_b.organisation.pk})
     _assert_invalid(outsider, 400)
     assert outsider.json()["field"] == "organisation_id"
-    _assert_invalid(_api(client, token, "put", url, {"user_id": 1}))
+    _assert_invalid(api_call(client, token, "put", url, {"user_id": 1}))
     task.refresh_from_db()
     assert (
         task.owner_organisation_id is None or task.owner_organisation_id != world.provider_b.organisation.pk
@@ -347,9 +332,11 @@ def test_owners_are_set_by_workers_on_their_cases_only(world, case, report, toke
     task = case.tasks.first()
     body = {"organisation_id": world.provider.organisation.pk}
     for name, role in (("provider", "viewer"), ("agency", "staff"), ("insurer", "staff")):
-        _assert_denied(_api(client, token_for(name, role), "get", f"/incidents/{case.reference}/assignees"))
         _assert_denied(
-            _api(
+            api_call(client, token_for(name, role), "get", f"/incidents/{case.reference}/assignees")
+        )
+        _assert_denied(
+            api_call(
                 client,
                 token_for(name, role),
                 "put",
@@ -363,5 +350,5 @@ def test_owners_are_set_by_workers_on_their_cases_only(world, case, report, toke
         f"/incidents/{other.reference}/tasks/{foreign_task.pk}/owner",
         f"/incidents/{case.reference}/tasks/{foreign_task.pk}/owner",
     ):
-        response = _api(client, token_for("provider"), "put", url, body)
+        response = api_call(client, token_for("provider"), "put", url, body)
         assert response.status_code == 404 and response.json()["code"] == "not_found", url

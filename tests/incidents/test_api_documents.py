@@ -9,30 +9,11 @@ import time_machine
 from sonae.core.models import AuditEvent
 from sonae.incidents.models import HospitalNotice
 from sonae.incidents.services import evidence_upload
-from tests.incidents.conftest import jst
+from tests.incidents.conftest import api_call, jst
 from tests.pdftext import pdf_text
 
 T0 = jst(2026, 4, 1, 10, 0)
 INVALID = "入力内容に誤りがあります。項目を確認してください。"
-
-
-def _api(client, token, method, path, body=None):
-    headers = {"Authorization": f"Bearer {token}"}
-    if body is None:
-        return getattr(client, method)(f"/api/v1{path}", headers=headers)
-    return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json", headers=headers)
-
-
-@pytest.fixture
-def token_for(token_for):
-    made = {}
-
-    def get(name: str, role: str = "staff") -> str:
-        if (name, role) not in made:
-            made[name, role] = token_for(name, role=role)
-        return made[name, role]
-
-    return get
 
 
 @pytest.fixture
@@ -57,11 +38,11 @@ def _assert_denied(response):
 def test_the_provider_drafts_edits_sends_and_prints_a_notice(world, case, token_for, client):
     token = token_for("provider")
     url = f"/incidents/{case.reference}/notices"
-    created = _api(client, token, "post", url, {})
+    created = api_call(client, token, "post", url, {})
     assert created.status_code == 201, created.content
     notice = created.json()
     assert notice["state"] == "draft" and notice["hospital_code"] == "minato" and notice["letter_text"]
-    edited = _api(
+    edited = api_call(
         client,
         token,
         "put",
@@ -69,12 +50,14 @@ def test_the_provider_drafts_edits_sends_and_prints_a_notice(world, case, token_
         {"subject": "ご報告", "letter_text": "みなと総合病院 御中"},
     )
     assert edited.status_code == 200 and edited.json()["subject"] == "ご報告"
-    sent = _api(client, token, "post", f"{url}/{notice['id']}/send")
+    sent = api_call(client, token, "post", f"{url}/{notice['id']}/send")
     assert sent.status_code == 200, sent.content
     assert sent.json()["state"] == "sent" and sent.json()["sent_at"] is not None
-    again = _api(client, token, "put", f"{url}/{notice['id']}", {"subject": "変更", "letter_text": "本文"})
+    again = api_call(
+        client, token, "put", f"{url}/{notice['id']}", {"subject": "変更", "letter_text": "本文"}
+    )
     assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
-    pdf = _api(client, token_for("agency", "viewer"), "get", f"{url}/{notice['id']}/pdf")
+    pdf = api_call(client, token_for("agency", "viewer"), "get", f"{url}/{notice['id']}/pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert "みなと総合病院" in pdf_text(pdf.content)
 
@@ -82,14 +65,14 @@ def test_the_provider_drafts_edits_sends_and_prints_a_notice(world, case, token_
 def test_a_notice_checks_its_input(world, case, report, token_for, client):
     token = token_for("provider")
     url = f"/incidents/{case.reference}/notices"
-    unknown = _api(client, token, "post", url, {"hospital_code": "no-such"})
+    unknown = api_call(client, token, "post", url, {"hospital_code": "no-such"})
     assert unknown.status_code == 400 and unknown.json()["field"] == "hospital_code"
     own_data = report(data_owner="own", entrusting_hospital=None)
-    refused = _api(client, token, "post", f"/incidents/{own_data.reference}/notices", {})
+    refused = api_call(client, token, "post", f"/incidents/{own_data.reference}/notices", {})
     assert refused.status_code == 400 and refused.json()["code"] == "invalid_input"
     assert "委託を受けた情報" in refused.json()["message"]
-    notice_id = _api(client, token, "post", url, {}).json()["id"]
-    empty = _api(client, token, "put", f"{url}/{notice_id}", {"subject": "", "letter_text": "本文"})
+    notice_id = api_call(client, token, "post", url, {}).json()["id"]
+    empty = api_call(client, token, "put", f"{url}/{notice_id}", {"subject": "", "letter_text": "本文"})
     assert empty.status_code == 422 and empty.json()["message"] == INVALID
     assert HospitalNotice.objects.get(pk=notice_id).subject != ""
 
@@ -99,17 +82,19 @@ def test_a_notice_checks_its_input(world, case, report, token_for, client):
 )
 def test_readers_may_not_prepare_or_send_notices(world, case, token_for, client, name, role):
     url = f"/incidents/{case.reference}/notices"
-    _assert_denied(_api(client, token_for(name, role), "post", url, {}))
-    notice_id = _api(client, token_for("provider"), "post", url, {}).json()["id"]
-    _assert_denied(_api(client, token_for(name, role), "post", f"{url}/{notice_id}/send"))
+    _assert_denied(api_call(client, token_for(name, role), "post", url, {}))
+    notice_id = api_call(client, token_for("provider"), "post", url, {}).json()["id"]
+    _assert_denied(api_call(client, token_for(name, role), "post", f"{url}/{notice_id}/send"))
     _assert_denied(
-        _api(client, token_for(name, role), "put", f"{url}/{notice_id}", {"subject": "x", "letter_text": "y"})
+        api_call(
+            client, token_for(name, role), "put", f"{url}/{notice_id}", {"subject": "x", "letter_text": "y"}
+        )
     )
     assert HospitalNotice.objects.get(pk=notice_id).sent_at is None
 
 
 def test_another_providers_notices_are_not_found(world, case, other, token_for, client):
-    foreign = _api(
+    foreign = api_call(
         client, token_for("provider_b"), "post", f"/incidents/{other.reference}/notices", {}
     ).json()
     token = token_for("provider")
@@ -120,7 +105,7 @@ def test_another_providers_notices_are_not_found(world, case, other, token_for, 
         ("get", f"/incidents/{case.reference}/notices/{foreign['id']}/pdf"),
         ("post", f"/incidents/{other.reference}/notices"),
     ):
-        response = _api(client, token, method, path, {} if path.endswith("notices") else None)
+        response = api_call(client, token, method, path, {} if path.endswith("notices") else None)
         assert response.status_code == 404 and response.json()["code"] == "not_found", path
     assert HospitalNotice.objects.get(pk=foreign["id"]).sent_at is None
 
@@ -129,16 +114,18 @@ def test_another_providers_notices_are_not_found(world, case, other, token_for, 
 
 
 def test_the_timeline_pdf_is_audited_and_scoped(world, case, other, token_for, client):
-    response = _api(
+    response = api_call(
         client, token_for("insurer", "viewer"), "get", f"/incidents/{case.reference}/timeline/pdf"
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert case.reference in pdf_text(response.content)
     assert AuditEvent.objects.filter(action="incident.timeline_exported").count() == 1
-    foreign = _api(client, token_for("provider"), "get", f"/incidents/{other.reference}/timeline/pdf")
+    foreign = api_call(client, token_for("provider"), "get", f"/incidents/{other.reference}/timeline/pdf")
     assert foreign.status_code == 404
     assert (
-        _api(client, token_for("hospital"), "get", f"/incidents/{case.reference}/timeline/pdf").status_code
+        api_call(
+            client, token_for("hospital"), "get", f"/incidents/{case.reference}/timeline/pdf"
+        ).status_code
         == 404
     )
 
@@ -166,7 +153,7 @@ def evidence(world, case, settings, tmp_path):
 
 def test_evidence_is_downloaded_with_a_reason(world, case, evidence, token_for, client):
     url = f"/incidents/{case.reference}/evidence/{evidence.pk}/download"
-    response = _api(client, token_for("desk"), "post", url, {"reason": "原因調査のため"})
+    response = api_call(client, token_for("desk"), "post", url, {"reason": "原因調査のため"})
     assert response.status_code == 200, response.content
     assert response.content == b"2026-04-01 blocked 203.0.113.5\n"
     assert "firewall.log" in response["Content-Disposition"] and response["Cache-Control"] == "no-store"
@@ -176,7 +163,7 @@ def test_evidence_is_downloaded_with_a_reason(world, case, evidence, token_for, 
 
 def test_an_evidence_download_needs_a_reason(world, case, evidence, token_for, client):
     url = f"/incidents/{case.reference}/evidence/{evidence.pk}/download"
-    response = _api(client, token_for("provider"), "post", url, {"reason": ""})
+    response = api_call(client, token_for("provider"), "post", url, {"reason": ""})
     assert response.status_code == 422 and response.json()["message"] == INVALID
     assert response.json()["errors"][0]["field"] == "reason"
 
@@ -192,10 +179,10 @@ def test_evidence_of_another_case_or_for_readers_is_not_served(
         ("provider_b", "staff"),
     ):
         url = f"/incidents/{case.reference}/evidence/{evidence.pk}/download"
-        response = _api(client, token_for(name, role), "post", url, body)
+        response = api_call(client, token_for(name, role), "post", url, body)
         assert response.status_code == 404 and response.json()["code"] == "not_found", name
     mixed = f"/incidents/{other.reference}/evidence/{evidence.pk}/download"
-    assert _api(client, token_for("provider_b"), "post", mixed, body).status_code == 404
+    assert api_call(client, token_for("provider_b"), "post", mixed, body).status_code == 404
     assert not AuditEvent.objects.filter(action="personal_data.evidence_downloaded").exists()
 
 
@@ -212,28 +199,28 @@ def test_a_browser_session_needs_a_recent_sign_in_for_evidence(world, case, evid
 
 def test_the_hospital_downloads_a_notice_it_received(world, case, token_for, client):
     token = token_for("provider")
-    notice_id = _api(client, token, "post", f"/incidents/{case.reference}/notices", {}).json()["id"]
+    notice_id = api_call(client, token, "post", f"/incidents/{case.reference}/notices", {}).json()["id"]
     path = f"/hospitals/notices/{notice_id}/pdf"
-    draft = _api(client, token_for("hospital", "viewer"), "get", path)
+    draft = api_call(client, token_for("hospital", "viewer"), "get", path)
     assert draft.status_code == 404  # a draft is never the hospital's
-    _api(client, token, "post", f"/incidents/{case.reference}/notices/{notice_id}/send")
-    response = _api(client, token_for("hospital", "viewer"), "get", path)
+    api_call(client, token, "post", f"/incidents/{case.reference}/notices/{notice_id}/send")
+    response = api_call(client, token_for("hospital", "viewer"), "get", path)
     assert response.status_code == 200 and "みなと総合病院" in pdf_text(response.content)
-    assert _api(client, token_for("hospital_b"), "get", path).status_code == 404
-    _assert_denied(_api(client, token_for("provider"), "get", path))
-    bad = _api(client, token_for("hospital"), "get", "/hospitals/notices/abc/pdf")
+    assert api_call(client, token_for("hospital_b"), "get", path).status_code == 404
+    _assert_denied(api_call(client, token_for("provider"), "get", path))
+    bad = api_call(client, token_for("hospital"), "get", "/hospitals/notices/abc/pdf")
     assert bad.status_code == 422 and bad.json()["message"] == INVALID
 
 
 def test_the_chain_of_custody_of_an_evidence_file(world, case, other, evidence, token_for, client):
-    _api(
+    api_call(
         client,
         token_for("desk"),
         "post",
         f"/incidents/{case.reference}/evidence/{evidence.pk}/download",
         {"reason": "原因調査のため"},
     )
-    response = _api(
+    response = api_call(
         client, token_for("provider"), "get", f"/incidents/{case.reference}/evidence/{evidence.pk}/custody"
     )
     assert response.status_code == 200, response.content
@@ -242,16 +229,16 @@ def test_the_chain_of_custody_of_an_evidence_file(world, case, other, evidence, 
         ("downloaded", "原因調査のため"),
     ]
     for name, role in (("agency", "staff"), ("provider", "viewer"), ("provider_b", "staff")):
-        denied = _api(
+        denied = api_call(
             client,
             token_for(name, role),
             "get",
             f"/incidents/{case.reference}/evidence/{evidence.pk}/custody",
         )
         assert denied.status_code == 404, name
-    mixed = _api(
+    mixed = api_call(
         client, token_for("provider_b"), "get", f"/incidents/{other.reference}/evidence/{evidence.pk}/custody"
     )
     assert mixed.status_code == 404
-    bad = _api(client, token_for("provider"), "get", f"/incidents/{case.reference}/evidence/x/custody")
+    bad = api_call(client, token_for("provider"), "get", f"/incidents/{case.reference}/evidence/x/custody")
     assert bad.status_code == 422 and bad.json()["message"] == INVALID
