@@ -244,3 +244,31 @@ def test_a_valid_list_still_imports_every_row_in_small_chunks(world, incident, t
 
     assert outcome == "committed"
     assert job.rows == 60 and job.imported == 60 - job.rejected - job.duplicates
+
+
+def test_an_empty_zip_is_refused_as_unreadable_not_stored(world, incident, tmp_path):
+    # Before: "PK\x05\x06…" (a zip with no parts) was read as a UTF-8 CSV whose heading held NUL, which PostgreSQL
+    # cannot store in the job's JSON (a 500 on PostgreSQL only).
+    path = _write(tmp_path, b"PK\x05\x06" + b"\x00" * 18)
+
+    outcome, message = _import(world.actor("provider"), incident, path)
+
+    assert outcome == "refused"
+    assert "制御文字" in message
+
+
+def test_control_characters_inside_cells_become_row_errors_or_data_never_a_crash(world, incident, tmp_path):
+    path = _write(
+        tmp_path,
+        _csv(
+            "氏名,フリガナ,生年月日",
+            "山田\x00太郎,ヤマダ タロウ,1970-03-02",
+            "佐藤 花子,サトウ ハナコ,19\x0070-01-01",
+        ),
+    )
+
+    outcome, job = _import(world.actor("provider"), incident, path)
+
+    assert outcome in ("committed", "failed validation")
+    assert job.rows == 2
+    assert not any("\x00" in message for message in job.issues.values_list("message", flat=True))

@@ -180,6 +180,11 @@ def _headers(cells: list[str]) -> list[str]:
     if not any(headers):
         raise UnreadableFile("1行目に列の見出しがありません。")
     for index, header in enumerate(headers, start=1):
+        if any(ord(ch) < 32 and ch != "\t" or ord(ch) == 127 for ch in header):
+            # NUL and other control characters: a binary file, not a list (and PostgreSQL cannot store NUL in text).
+            raise UnreadableFile(
+                f"{index}列目の見出しに読み取れない文字（制御文字）があります。CSVまたはExcelのファイルか確認してください。"
+            )
         if len(header) > MAX_HEADER_CELL:
             raise UnreadableFile(
                 f"{index}列目の見出しが長すぎます（{MAX_HEADER_CELL}文字まで）。1行目には列の見出しを入れてください。"
