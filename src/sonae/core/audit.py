@@ -122,9 +122,9 @@ def audit_record(
     return event
 
 
-# One statement, one round trip, prepared once per connection (``hotsql``): lock the chain's head, insert the event hashed on the head's last hash
-# (PostgreSQL's sha256 over the same text ``compute_hash`` hashes: the canonical JSON does not hold prev_hash),
-# move the head. Concurrent appends to the chain wait on the head's row lock, then read its latest version.
+# One statement, one round trip, prepared once per connection (``hotsql``): lock the chain's head, insert the
+# event hashed on the head's last hash (PostgreSQL's sha256 over the same text ``compute_hash`` hashes: the
+# canonical JSON does not hold prev_hash), move the head. Concurrent appends to the chain wait on the head's row lock, then read its latest version.
 _APPEND_SQL = """
 WITH head AS (
     SELECT last_hash FROM core_auditchainhead WHERE id = %(head)s FOR UPDATE
@@ -134,7 +134,8 @@ WITH head AS (
     INSERT INTO core_auditevent (at, actor_id, actor_label, organisation_id, action, target_type, target_id,
                                  reason, data, prev_hash, hash, chain)
     SELECT %(at)s::timestamptz, %(actor)s::bigint, %(actor_label)s::text, %(organisation)s::bigint,
-           %(action)s::text, %(target_type)s::text, %(target_id)s::text, %(reason)s::text, %(data)s::jsonb, head.last_hash,
+           %(action)s::text, %(target_type)s::text, %(target_id)s::text, %(reason)s::text, %(data)s::jsonb,
+           head.last_hash,
            encode(sha256(convert_to(head.last_hash || E'\\n' || %(canonical)s, 'UTF8')), 'hex'), %(chain)s::smallint
     FROM head, durability
     RETURNING id, prev_hash, hash

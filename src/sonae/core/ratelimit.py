@@ -7,9 +7,10 @@ see settings), so a limit holds across app servers. Keys are hashed: callers may
 without putting them in the cache in clear.
 
 A fixed window lets a client send up to twice the limit around a window boundary; for login and look-up limits
-that is acceptable and it costs one round trip to Redis per request (``hit_many`` counts several limits in that
-one round trip). The database cache's ``incr`` is a read and a
-write, so concurrent requests may undercount slightly; Redis counts exactly.
+that is acceptable. Far below a limit a process sends its counts to the cache at most once a second (``hit_many``:
+one Redis pipeline for every counter a request touches); near a limit every request is counted in the cache. The
+database cache's ``incr`` is a read and a write, so concurrent requests may undercount slightly; Redis counts
+exactly.
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ def hit(key: str, limit: int, window: int) -> int | None:
 # while they stay within 1/HEADROOM_SHARE of the room left under the limit, and for at most SYNC_SECONDS.
 SYNC_SECONDS = 1.0
 HEADROOM_SHARE = 16
-_local: dict[
-    str, list
-] = {}  # cache key -> [unsent count, last count read from the cache, monotonic sync time, end]
+# cache key -> [unsent count, last count read from the cache, monotonic time of the last send, end of window]
+_local: dict[str, list] = {}
 _local_lock = threading.Lock()
 
 
@@ -144,12 +144,6 @@ def hit_named(name: str, key: str) -> int | None:
     """``hit`` with the limit configured under ``name`` (e.g. ``"login"``), keyed ``name:key``."""
     limit, window = limit_for(name)
     return hit(f"{name}:{key}", limit, window)
-
-
-def named(name: str, key: str) -> tuple[str, int, int]:
-    """The ``(key, limit, window)`` of a named limit, for ``hit_many``."""
-    limit, window = limit_for(name)
-    return f"{name}:{key}", limit, window
 
 
 def client_ip(request: HttpRequest) -> str:

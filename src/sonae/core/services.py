@@ -109,11 +109,12 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     """
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
+    digest = hash_token(secret)
     token = _tokens.get_or_load(
-        hash_token(secret),
+        digest,
         lambda: (
             ApiToken.objects.select_related("organisation")
-            .filter(token_hash=hash_token(secret), revoked_at__isnull=True, organisation__is_active=True)
+            .filter(token_hash=digest, revoked_at__isnull=True, organisation__is_active=True)
             .first()
         ),
     )

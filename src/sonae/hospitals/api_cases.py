@@ -123,7 +123,10 @@ def _threads(incident, hospital) -> list:
 
 
 def _one_thread(incident, hospital, pk) -> dict:
-    return _thread(next(t for t in _threads(incident, hospital) if t.pk == pk))
+    thread = next((t for t in _threads(incident, hospital) if t.pk == pk), None)
+    if thread is None:  # gone meanwhile
+        raise NotFound()
+    return _thread(thread)
 
 
 def _joint(incident, hospital) -> dict:

@@ -171,14 +171,13 @@ def _detail(actor, incident: Incident) -> dict:
     }
 
 
-def _hospital_by_code(code: str | None) -> Organisation | None:
+def hospital_by_code(code: str | None, field: str = "entrusting_hospital_code") -> Organisation | None:
+    """The active hospital with organisation code ``code`` (None when no code); unknown: 400 on ``field``."""
     if not code:
         return None
     hospital = Organisation.objects.filter(kind=OrganisationKind.HOSPITAL, code=code, is_active=True).first()
     if hospital is None:
-        raise InvalidInput(
-            f"組織コード「{code}」の医療機関は登録されていません。", field="entrusting_hospital_code"
-        )
+        raise InvalidInput(f"組織コード「{code}」の医療機関は登録されていません。", field=field)
     return hospital
 
 
@@ -202,7 +201,7 @@ def incident_create(request, payload: IncidentIn):
         data_items=list(payload.data_items),
         persons_estimate=payload.persons_estimate,
         data_owner=payload.data_owner,
-        entrusting_hospital=_hospital_by_code(payload.entrusting_hospital_code),
+        entrusting_hospital=hospital_by_code(payload.entrusting_hospital_code),
         entrusting_party_name=payload.entrusting_party_name,
     )
     return 201, _detail(actor, incident)

@@ -30,9 +30,9 @@ from .api import (
     SymptomCode,
     TaskOut,
     _detail,
-    _hospital_by_code,
     _labels,
     _summary,
+    hospital_by_code,
     router,
     task_out,
 )
@@ -134,7 +134,7 @@ def intake(request, payload: IntakeIn):
         data_items=list(payload.data_items),
         persons_estimate=payload.persons_estimate,
         data_owner=payload.data_owner,
-        entrusting_hospital=_hospital_by_code(payload.entrusting_hospital_code),
+        entrusting_hospital=hospital_by_code(payload.entrusting_hospital_code),
         entrusting_party_name=payload.entrusting_party_name,
         caller_name=payload.caller_name,
         caller_phone=payload.caller_phone,
@@ -172,7 +172,7 @@ def _facts(sent: dict) -> dict:
     """The service's keyword arguments of the sent fields (a field not sent is not changed)."""
     facts = {k: v for k, v in sent.items() if v is not None or k in _NULLABLE}
     if "entrusting_hospital_code" in facts:
-        facts["entrusting_hospital"] = _hospital_by_code(facts.pop("entrusting_hospital_code"))
+        facts["entrusting_hospital"] = hospital_by_code(facts.pop("entrusting_hospital_code"))
     for name in ("description", "entrusting_party_name"):
         if name in facts:
             facts[name] = facts[name] or ""

@@ -15,13 +15,12 @@ from ninja import Field, Schema, Status
 
 from sonae.api.files import PDF, file_openapi, file_response, render_or_503
 from sonae.api.listing import require_recent_auth_for_personal_data
-from sonae.core.errors import InvalidInput, PermissionDenied
-from sonae.core.models import Organisation, OrganisationKind
+from sonae.core.errors import PermissionDenied
 
 from . import selectors, services
 
 # ``api`` imports this module at its end: its router and ``api_work``'s notice serialiser exist by then.
-from .api import router
+from .api import hospital_by_code, router
 from .api_work import CaseNoticeOut, _case_notice
 
 
@@ -62,16 +61,7 @@ def _notice_out(actor, incident, notice_id: int) -> dict:
 def notice_create(request, reference: str, payload: NoticeIn):
     actor = request.auth
     incident = selectors.incident_get(actor, reference)
-    hospital = None
-    if payload.hospital_code:
-        hospital = Organisation.objects.filter(
-            kind=OrganisationKind.HOSPITAL, code=payload.hospital_code, is_active=True
-        ).first()
-        if hospital is None:
-            raise InvalidInput(
-                f"組織コード「{payload.hospital_code}」の医療機関は登録されていません。",
-                field="hospital_code",
-            )
+    hospital = hospital_by_code(payload.hospital_code, field="hospital_code")
     notice = services.hospital_notice_create(
         actor=actor, incident=incident, hospital=hospital, recipient_name=payload.recipient_name
     )

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
+from sonae.api.files import PDF, file_response
 from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import PermissionDenied
 from sonae.documents.tabular import Column
@@ -45,13 +44,6 @@ def provider_actor(request, action: str = "selfcheck.view"):
     if actor is None or actor.kind != "provider" or not actor.may(action):
         raise PermissionDenied()
     return actor
-
-
-def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 class ChoiceOut(Schema):
@@ -240,7 +232,7 @@ def check_pdf(request, check_id: int):
     actor = provider_actor(request)
     check = selectors.self_check_get(actor, check_id)
     content, filename = documents.check_pdf(check, actor.organisation)
-    return file_response(content, filename, "application/pdf")
+    return file_response(content, PDF, filename)
 
 
 # --- overview -----------------------------------------------------------------------------------------------------

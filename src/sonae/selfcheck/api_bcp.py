@@ -14,10 +14,11 @@ from typing import Literal
 from ninja import Field, Schema, Status
 from pydantic import create_model
 
+from sonae.api.files import PDF, file_response
 from sonae.core.errors import NotFound
 
 from . import documents, selectors, services
-from .api import PDF_RESPONSE, file_response, provider_actor, router
+from .api import PDF_RESPONSE, provider_actor, router
 from .rules import bcp as bcp_rules
 from .rules.data_items import DATA_ITEM_LABELS
 
@@ -403,4 +404,4 @@ def plan_pdf(request):
     plan = _plan(actor)
     services.bcp_exported(actor=actor, plan=plan)
     content, filename = documents.bcp_pdf(plan, actor.organisation)
-    return file_response(content, filename, "application/pdf")
+    return file_response(content, PDF, filename)

@@ -12,11 +12,12 @@ from typing import Literal
 
 from ninja import Field, Query, Schema, Status
 
+from sonae.api.files import PDF, file_response
 from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.documents.tabular import Column
 
 from . import documents, selectors, services
-from .api import PDF_RESPONSE, XLSX_RESPONSE, file_response, provider_actor, router
+from .api import PDF_RESPONSE, XLSX_RESPONSE, provider_actor, router
 from .rules import vendor_checklist as vcl
 
 ItemCode = Literal[tuple(vcl.ITEM_BY_CODE)]  # type: ignore[valid-type]
@@ -208,7 +209,7 @@ def checklist_xlsx(request, checklist_id: int):
     checklist = selectors.vendor_checklist_get(actor, checklist_id)
     services.vendor_checklist_exported(actor=actor, checklist=checklist, fmt="xlsx")
     content, filename = documents.checklist_xlsx(checklist)
-    return file_response(content, filename, documents.XLSX_CONTENT_TYPE)
+    return file_response(content, documents.XLSX_CONTENT_TYPE, filename)
 
 
 @router.get(
@@ -222,4 +223,4 @@ def checklist_pdf(request, checklist_id: int):
     checklist = selectors.vendor_checklist_get(actor, checklist_id)
     services.vendor_checklist_exported(actor=actor, checklist=checklist, fmt="pdf")
     content, filename = documents.checklist_pdf(checklist, actor.organisation)
-    return file_response(content, filename, "application/pdf")
+    return file_response(content, PDF, filename)

@@ -153,14 +153,6 @@ def _proposal(proposal) -> dict:
     }
 
 
-def _provider_case(actor, reference: str):
-    """The case for its provider (the settings and apply pages' check): anyone else 404."""
-    incident, case = selectors.case_get(actor, reference)
-    if not selectors.is_provider_of(actor, incident):
-        raise NotFound()
-    return incident, case
-
-
 @list_get(
     router,
     "/victims",
@@ -196,7 +188,7 @@ def case_list(request, page: Query[ListParams]):
     description="デスクによる対象者データの閲覧の許可と、本人向け照会ページの公開の状態を返します（案件の事業者のみ）。",
 )
 def settings(request, reference: str):
-    _incident, case = _provider_case(request.auth, reference)
+    _incident, case = selectors.provider_case_get(request.auth, reference)
     return _settings(request, case)
 
 
@@ -209,7 +201,7 @@ def settings(request, reference: str):
 )
 def desk_access_set(request, reference: str, payload: DeskAccessIn):
     actor = request.auth
-    incident, _case = _provider_case(actor, reference)
+    incident, _case = selectors.provider_case_get(actor, reference)
     case = case_services.desk_access_set(actor=actor, incident=incident, granted=payload.granted)
     return _settings(request, case)
 
@@ -223,7 +215,7 @@ def desk_access_set(request, reference: str, payload: DeskAccessIn):
 )
 def self_service_set(request, reference: str, payload: SelfServiceIn):
     actor = request.auth
-    incident, _case = _provider_case(actor, reference)
+    incident, _case = selectors.provider_case_get(actor, reference)
     case = case_services.self_service_set(actor=actor, incident=incident, enabled=payload.enabled)
     return _settings(request, case)
 
@@ -236,7 +228,7 @@ def self_service_set(request, reference: str, payload: SelfServiceIn):
     "（案件の事業者のみ）。反映は確認した内容を添えて POST …/incident-facts/apply で行います。",
 )
 def incident_facts(request, reference: str):
-    incident, case = _provider_case(request.auth, reference)
+    incident, case = selectors.provider_case_get(request.auth, reference)
     return _proposal(case_services.incident_facts_proposal(incident, case))
 
 
@@ -250,7 +242,7 @@ def incident_facts(request, reference: str):
 )
 def incident_facts_apply(request, reference: str, payload: FactsApplyIn):
     actor = request.auth
-    incident, _case = _provider_case(actor, reference)
+    incident, _case = selectors.provider_case_get(actor, reference)
     proposal = case_services.incident_update_from_list(
         actor=actor, incident=incident, confirmed=(payload.persons, payload.data_items)
     )

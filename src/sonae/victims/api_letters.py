@@ -12,12 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import HttpResponse
 from ninja import Field, Schema, Status
 
+from sonae.api.files import PDF, file_response, render_or_503
 from sonae.api.listing import require_recent_auth_for_personal_data
-from sonae.core.errors import ServiceUnavailable
-from sonae.documents.pdf import PdfUnavailable
 from sonae.victims import selectors
 from sonae.victims.letters.render import MAX_TEMPLATE_CHARS, PLACEHOLDERS
 from sonae.victims.services import letters as letter_services
@@ -93,13 +91,6 @@ def _template(incident, case) -> dict:
     }
 
 
-def _file_response(content: bytes, content_type: str, filename: str, disposition: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 FILE_CONTENT = {"type": "string", "format": "binary"}
 
 
@@ -139,11 +130,8 @@ def letter_template_set(request, reference: str, payload: LetterTemplateIn):
 def letter_preview_pdf(request, reference: str):
     actor = request.auth
     incident, _case = selectors.provider_case_get(actor, reference)
-    try:
-        pdf = letter_services.letter_preview_pdf(actor=actor, incident=incident)
-    except PdfUnavailable:
-        raise ServiceUnavailable("PDFを作成できません。時間をおいて再度お試しください。") from None
-    return _file_response(pdf, "application/pdf", f"{incident.reference}-letter-preview.pdf", "inline")
+    pdf = render_or_503(lambda: letter_services.letter_preview_pdf(actor=actor, incident=incident))
+    return file_response(pdf, PDF, f"{incident.reference}-letter-preview.pdf", disposition="inline")
 
 
 @router.post(
@@ -189,7 +177,7 @@ def letter_batch_download(request, reference: str, run_id: int, number: int, pay
     name, content, content_type = letter_services.letter_batch_file(
         actor=actor, batch=batch, kind=payload.kind, reason=payload.reason
     )
-    return _file_response(content, content_type, name, "attachment")
+    return file_response(content, content_type, name)
 
 
 @router.post(
