@@ -19,6 +19,7 @@ from django.urls import reverse
 from sonae.core.keyring import get_keyring
 from sonae.victims import codes
 from sonae.victims.fake import write_csv
+from sonae.victims.keys import bucket_entries
 from sonae.victims.models import ImportStatus, IssueKind, LetterRunStatus, LetterStatus
 from sonae.victims.sealed import read_sealed
 from sonae.victims.services import imports
@@ -88,12 +89,14 @@ def test_kill_9_inside_an_import_batch_then_a_new_worker_finishes_it_with_every_
     ]
     assert status == ImportStatus.COMMITTED and imported == len(expected)
     assert len(lines) == len(set(lines)) and set(lines) == expected  # none lost, none twice
-    keys = shared.value(
-        "SELECT COUNT(*) FROM victims_victimkey k JOIN victims_victim v ON v.id = k.victim_id "
-        "WHERE v.import_job_id = %s",
-        (job.pk,),
-    )
-    assert keys == 2 * len(expected)  # kana+birth and patient ID, every person once
+    entries = [
+        line
+        for keys, key_lines in shared.rows(
+            "SELECT keys, lines FROM victims_victimkeybucket WHERE job_id = %s", (job.pk,)
+        )
+        for _key, line in bucket_entries(bytes(keys), bytes(key_lines))
+    ]
+    assert sorted(entries) == sorted(list(expected) * 2)  # kana+birth and patient ID, every person once
     persons, corporations = shared.rows(
         "SELECT persons, corporations FROM victims_victimcase WHERE incident_id = %s", (incident.pk,)
     )[0]

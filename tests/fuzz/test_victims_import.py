@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sonae.core.errors import InvalidInput
 from sonae.victims.fake import HEADER, PersonMaker, csv_bytes
 from sonae.victims.importing.reader import DEFAULT_CHUNK_BYTES
-from sonae.victims.models import ImportJob, ImportStatus, Victim, VictimKey
+from sonae.victims.models import ImportJob, ImportStatus, Victim, VictimKeyBucket
 from sonae.victims.services import imports
 from tests.fuzz.files import HUGE_CELL, Sample, broken_file, clean_csv, is_japanese, non_blank_rows
 
@@ -37,7 +37,7 @@ PLAUSIBLE = [list(column) for column in zip(*PersonMaker(3).rows(40, start=1), s
 
 
 def _counts() -> tuple[int, int, int]:
-    return Victim.objects.count(), VictimKey.objects.count(), ImportJob.objects.count()
+    return Victim.objects.count(), VictimKeyBucket.objects.count(), ImportJob.objects.count()
 
 
 def _import(actor, incident, path, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> tuple[str, ImportJob | str]:

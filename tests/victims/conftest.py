@@ -167,3 +167,18 @@ def api_call(client, auth: str, method: str, path: str, body=None, **extra):
     if extra.pop("multipart", False):
         return getattr(client, method)(f"/api/v1{path}", body, headers=headers, **extra)
     return getattr(client, method)(f"/api/v1{path}", body, content_type="application/json", headers=headers)
+
+
+def key_entries(**filters) -> list[tuple[int, int]]:
+    """(key, victim id) of every kana+birth and patient-ID look-up key in the buckets matching ``filters``."""
+    from sonae.victims.keys import LINE_BITS, bucket_entries
+    from sonae.victims.models import VictimKeyBucket
+
+    entries = []
+    for job_id, keys, lines in VictimKeyBucket.objects.filter(**filters).values_list(
+        "job_id", "keys", "lines"
+    ):
+        entries += [
+            (key, job_id << LINE_BITS | line) for key, line in bucket_entries(bytes(keys), bytes(lines))
+        ]
+    return entries

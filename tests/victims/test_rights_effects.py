@@ -20,7 +20,7 @@ from sonae.victims import selectors
 from sonae.victims.models import GiftStatus, LetterBatch, Victim, VictimKey
 from sonae.victims.services import gifts, letters
 from sonae.victims.services.lookup import victim_lookup
-from tests.victims.conftest import KNOWN_NAME
+from tests.victims.conftest import KNOWN_NAME, key_entries
 
 
 def _grant(world, incident, victim, *, kind="suspension", erase=False, decision="comply"):
@@ -71,6 +71,8 @@ def test_a_granted_erasure_leaves_the_person_out_of_the_next_letter_run_and_mail
     assert person.excluded is True and person.excluded_reason == "erased"
     assert person.record == {}
     assert not VictimKey.objects.filter(victim_id=person.pk).exists()
+    assert person.pk not in {victim for _key, victim in key_entries()}
+    assert len(key_entries()) == 2 * 2  # the others' keys stay
     assert excluded_victim_ids(incident) == {person.pk}
     assert Restriction.objects.get(victim_id=person.pk).erased is True
     # The leak still concerned the person: the figures the duties engine and the PPC report drafts read keep them.

@@ -340,10 +340,14 @@ def _mark_victim(request: RightsRequest, *, erased: bool) -> None:
     except LookupError:  # victims app without models yet: the Restriction row is the mark
         return
     fields = {"excluded": True, "excluded_reason": "erased" if erased else request.kind}
+    victim = victim_model.objects.filter(pk=request.victim_id, incident=request.incident).first()
     if erased:
+        from sonae.victims.services.lookup import forget_lookup_keys
+
         fields["record"] = {}
         key_model.objects.filter(victim_id=request.victim_id).delete()
-    victim = victim_model.objects.filter(pk=request.victim_id, incident=request.incident).first()
+        if victim is not None:
+            forget_lookup_keys(victim)
     if victim is None:
         return
     for name, value in fields.items():

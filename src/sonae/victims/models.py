@@ -2,12 +2,13 @@
 
 Storage of persons (issue 6 point 2): each ``Victim`` holds all personal fields in ONE encrypted record (one
 AES-GCM per person, bound to the row), the items that leaked for that person as an unencrypted bit mask, and
-unencrypted letter/gift status and flags. Look-ups go through ``VictimKey`` (blind indexes, see ``keys.py``).
+unencrypted letter/gift status and flags. Look-ups go through ``VictimKeyBucket`` (kana+birth and patient ID of an
+import) and ``VictimKey`` (inquiry codes): blind indexes, see ``keys.py``.
 
 Bulk writes: victims are written by COPY (PostgreSQL) or executemany (SQLite) from ``importing.pipeline``, never
 one ``save()`` at a time. Hence: the primary key is computed (``job id << 24 | line``: it is also the unique
 (job, line) constraint that makes a resumed import unable to duplicate a row), columns the loader does not write
-have database defaults (``db_default``), and the foreign keys of ``Victim``/``VictimKey`` carry no database
+have database defaults (``db_default``), and the foreign keys of the victim and key tables carry no database
 constraint — a per-row referential trigger would double the cost of a million-row COPY; the loader checks the
 incident and job itself and takes the job's row lock for every batch.
 """
@@ -307,12 +308,12 @@ class Victim(EncryptedModel):
 
 
 class VictimKey(models.Model):
-    """A look-up key of a victim (63-bit blind index, see ``keys.py``): kana+birth, patient ID, inquiry code."""
+    """The inquiry-code look-up key of a victim (63-bit blind index, see ``keys.py``), written by letter runs.
+    The kana+birth and patient-ID keys of imported persons are in ``VictimKeyBucket``."""
 
     pk = models.CompositePrimaryKey("key", "victim")
     key = models.BigIntegerField()
-    # No index on victim alone: it would be written for every key of a million-row import; deleting a victim
-    # (erasure, issue 10) scans instead.
+    # No index on victim alone: deleting a victim (erasure, issue 10) scans instead.
     victim = models.ForeignKey(
         Victim, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
@@ -323,6 +324,28 @@ class VictimKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.victim_id}"
+
+
+class VictimKeyBucket(models.Model):
+    """The kana+birth and patient-ID look-up keys of one import whose top 16 bits are ``bucket`` (``keys.py``):
+    ``keys`` holds the keys (8 bytes each, big-endian, sorted), ``lines`` the line of each key's person (4 bytes;
+    victim id = job << 24 | line). Written once per import at the end of its commit pass."""
+
+    pk = models.CompositePrimaryKey("incident", "bucket", "job")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )  # the primary key's first column
+    bucket = models.IntegerField()
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    keys = models.BinaryField()
+    lines = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("検索キー（取り込み）")
+        verbose_name_plural = _("検索キー（取り込み）")
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.bucket}"
 
 
 class LetterRunStatus(models.TextChoices):

@@ -6,10 +6,11 @@ imports, by look-up key) and writes.
 
 Commit (issue 6 point 1; DESIGN §5 "a crash mid-way loses nothing and re-running does not duplicate"): resumable
 by batch. A batch is ``chunks_per_batch`` consecutive chunks; it is written in ONE transaction with the job's
-watermark (``chunks_committed``), on PostgreSQL by two binary COPYs (victims, then their keys sorted by key so the
-key index is written in order), on SQLite by executemany. A process killed at any point leaves whole batches
-only; a re-run of the same file continues after the watermark (the chunks before it are re-read for duplicate
-detection but not written). Victim ids are ``job << 24 | line``, so even a second process racing the first
+watermark (``chunks_committed``), on PostgreSQL by one binary COPY, on SQLite by executemany. A process killed at
+any point leaves whole batches only; a re-run of the same file continues after the watermark (the chunks before it
+are re-read for duplicate detection but not written). The look-up keys of the whole job are written once, after
+the last batch, as buckets (``keys.BucketBuilder``, ``_write_buckets``): a re-run rewrites them, and no look-up
+sees the job's persons before it is marked committed. Victim ids are ``job << 24 | line``, so even a second process racing the first
 cannot insert a line twice. Rows of a job become part of the statistics when the job is marked committed, in the
 last transaction. Why not one all-or-nothing COPY: a million rows in one transaction gives no progress to show
 and a kill at 95 % would redo everything; batches cost nothing extra (one COPY per 100k rows).
@@ -21,6 +22,7 @@ import gc
 import multiprocessing
 import os
 import queue
+import struct
 import threading
 import time
 import uuid
@@ -38,7 +40,7 @@ from django.utils import timezone
 from sonae.core.keyring import get_keyring
 from sonae.jp.calendar import tokyo_date
 from sonae.victims.items import ITEM_BITS, mask_of
-from sonae.victims.keys import MAX_LINE, job_range
+from sonae.victims.keys import LINE_BITS, BucketBuilder, bucket_entries
 
 from . import worker as worker_module
 from .columns import column_name
@@ -179,8 +181,11 @@ def _results(chunks: Iterator, workers: int, config, write_from: int, write: boo
 
 
 def existing_keys(incident_id: int, job_id: int) -> dict[int, int]:
-    """Look-up keys of the case's victims from other imports → -(victim id) (negative: "already on the list")."""
-    from sonae.victims.models import ImportJob, ImportStatus
+    """Look-up keys of the case's victims from other imports → -(victim id) (negative: "already on the list").
+
+    An import's keys are there once its commit pass has finished (they are written at its end, see
+    ``_write_buckets``)."""
+    from sonae.victims.models import ImportJob, ImportStatus, VictimKeyBucket
 
     jobs = list(
         ImportJob.objects.filter(incident_id=incident_id, imported__gt=0)
@@ -189,15 +194,14 @@ def existing_keys(incident_id: int, job_id: int) -> dict[int, int]:
         .values_list("pk", flat=True)
     )
     found: dict[int, int] = {}
-    with connection.cursor() as cursor:
-        for other in jobs:
-            low, high = job_range(other)
-            cursor.execute(
-                "SELECT key, victim_id FROM victims_victimkey WHERE victim_id BETWEEN %s AND %s", [low, high]
-            )
-            while rows := cursor.fetchmany(50_000):
-                for key, victim_pk in rows:
-                    found.setdefault(key, -victim_pk)
+    for other in jobs:
+        base = other << LINE_BITS
+        rows = VictimKeyBucket.objects.filter(incident_id=incident_id, job_id=other).values_list(
+            "keys", "lines"
+        )
+        for keys, lines in rows.iterator(chunk_size=2000):
+            for key, line in bucket_entries(bytes(keys), bytes(lines)):
+                found.setdefault(key, -(base | line))
     return found
 
 
@@ -265,6 +269,7 @@ def _run_pass(
     batch: list = []
     batch_first = write_from
     setdefault = seen.setdefault
+    buckets = BucketBuilder()
     writer = _Writer(
         job, vendor, threaded=commit and vendor == "postgresql" and not connection.in_atomic_block
     )
@@ -330,6 +335,8 @@ def _run_pass(
                 result.corporations += sum(corporate)
             masks.update(kept_masks)
             if commit:
+                buckets.add(kana_keys, lines, drop)
+                buckets.add(patient_keys, lines, drop)
                 if chunk_result.index >= write_from:
                     batch.append((chunk_result, drop))
                     if len(batch) >= job.chunks_per_batch:
@@ -346,6 +353,7 @@ def _run_pass(
             writer.submit(batch, batch_first)
     if commit:
         result.written = writer.close()
+        _write_buckets(job, vendor, buckets)
 
     counts: Counter = Counter()
     for mask, n in masks.items():
@@ -441,20 +449,11 @@ def _write_batch(job, batch: list, first_chunk: int, vendor: str) -> int:
 
 
 def _copy_batch(batch: list) -> int:
-    from sonae.victims.importing.worker import (
-        COPY_HEADER,
-        COPY_TRAILER,
-        KEY_COPY_COLUMNS,
-        KEY_ROW_BYTES,
-        VICTIM_COPY_COLUMNS,
-        key_row_victim,
-    )
+    from sonae.victims.importing.worker import COPY_HEADER, COPY_TRAILER, VICTIM_COPY_COLUMNS
 
     written = 0
-    key_blobs: list[bytes] = []
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(
+        with cursor.cursor.copy(
             f"COPY victims_victim ({', '.join(VICTIM_COPY_COLUMNS)}) FROM STDIN (FORMAT binary)"
         ) as copy:
             copy.write(COPY_HEADER)
@@ -463,7 +462,6 @@ def _copy_batch(batch: list) -> int:
                 count = len(offsets) - 1 if offsets else 0
                 if not drop:
                     copy.write(result.payload)
-                    key_blobs.append(result.key_blob)
                     written += count
                     continue
                 dropped = set(drop)
@@ -472,20 +470,6 @@ def _copy_batch(batch: list) -> int:
                     b"".join(view[offsets[i] : offsets[i + 1]] for i in range(count) if i not in dropped)
                 )
                 written += count - len(dropped)
-                dropped_lines = {result.lines[i] for i in dropped}
-                blob = result.key_blob
-                rows = (blob[i : i + KEY_ROW_BYTES] for i in range(0, len(blob), KEY_ROW_BYTES))
-                key_blobs.append(
-                    b"".join(r for r in rows if key_row_victim(r) & MAX_LINE not in dropped_lines)
-                )
-            copy.write(COPY_TRAILER)
-        # Each chunk's keys arrive sorted, so the key index is written in order, run by run.
-        with raw.copy(
-            f"COPY victims_victimkey ({', '.join(KEY_COPY_COLUMNS)}) FROM STDIN (FORMAT binary)"
-        ) as copy:
-            copy.write(COPY_HEADER)
-            for blob in key_blobs:
-                copy.write(blob)
             copy.write(COPY_TRAILER)
     return written
 
@@ -494,22 +478,57 @@ def _insert_batch(batch: list) -> int:
     from sonae.victims.importing.worker import VICTIM_COPY_COLUMNS
 
     victims: list = []
-    keys: list = []
     for result, drop in batch:
         if drop:
             dropped_ids = {result.victim_rows[i][0] for i in drop}
             victims.extend(r for r in result.victim_rows if r[0] not in dropped_ids)
-            keys.extend(k for k in result.key_rows if k[1] not in dropped_ids)
         else:
             victims.extend(result.victim_rows)
-            keys.extend(result.key_rows)
     placeholders = ", ".join(["%s"] * len(VICTIM_COPY_COLUMNS))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO victims_victim ({', '.join(VICTIM_COPY_COLUMNS)}) VALUES ({placeholders})", victims
         )
-        cursor.executemany("INSERT INTO victims_victimkey (key, victim_id) VALUES (%s, %s)", keys)
     return len(victims)
+
+
+_BUCKET_HEAD = struct.Struct("!hiqiqiii")  # field count, incident, job, bucket, len(keys)
+
+
+def _write_buckets(job, vendor: str, buckets: BucketBuilder) -> None:
+    """Write the job's look-up keys (``VictimKeyBucket``), replacing any left by an earlier run of the same
+    job, in one transaction. Until the job is marked committed its victims are found by no look-up anyway."""
+    from sonae.victims.models import VictimKeyBucket
+
+    with transaction.atomic():
+        VictimKeyBucket.objects.filter(job_id=job.pk).delete()
+        if vendor != "postgresql":
+            VictimKeyBucket.objects.bulk_create(
+                (
+                    VictimKeyBucket(incident_id=job.incident_id, job_id=job.pk, bucket=b, keys=k, lines=n)
+                    for b, k, n in buckets.buckets()
+                ),
+                batch_size=500,
+            )
+            return
+        from sonae.victims.importing.worker import COPY_HEADER, COPY_TRAILER
+
+        head = _BUCKET_HEAD.pack
+        incident, job_id = job.incident_id, job.pk
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(
+                "COPY victims_victimkeybucket (incident_id, job_id, bucket, keys, lines) FROM STDIN (FORMAT binary)"
+            ) as copy:
+                copy.write(COPY_HEADER)
+                parts = []
+                for number, keys, lines in buckets.buckets():
+                    parts += (head(5, 8, incident, 8, job_id, 4, number, len(keys)), keys,
+                              len(lines).to_bytes(4), lines)  # fmt: skip
+                    if len(parts) >= 4096:
+                        copy.write(b"".join(parts))
+                        parts = []
+                copy.write(b"".join(parts))
+                copy.write(COPY_TRAILER)
 
 
 def timed(fn):

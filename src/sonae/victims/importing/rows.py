@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from itertools import compress, repeat
-from operator import is_, itemgetter, methodcaller, not_
+from operator import and_, is_, itemgetter, methodcaller, not_
 
 from jaconv.jaconv import H2K_TABLE
 
@@ -79,6 +79,7 @@ _KEY_DROP = re.compile(r"[\s\u30fb\u00b7\u2027\u22c5\u2022]+")
 _KANA = re.compile(r"[\u3041-\u3096\u3099-\u309f\u30a0-\u30ff\u31f0-\u31ff\s]+")
 _FAST_POSTAL = re.compile(r"[0-9]{3}-?[0-9]{4}")
 _FAST_PHONE = re.compile(r"0[0-9]{1,4}-?[0-9]{1,4}-?[0-9]{3,4}")
+_PHONE_LENGTHS = frozenset({10, 11})
 _CORPORATE = frozenset({"法人", "CORPORATION", "CORPORATE", "C", "会社", "団体"})
 _INDIVIDUAL = frozenset({"", "個人", "INDIVIDUAL", "PERSON", "P"})
 
@@ -261,12 +262,13 @@ class ColumnNormaliser:
 
         def too_long(values, field_name: str, message: str) -> None:
             limit = MAX_LENGTHS[field_name]
-            flag([i for i, length in enumerate(map(len, values)) if length > limit], field_name, message)
+            if max(map(len, values), default=0) > limit:  # one C pass; the rows only when one is too long
+                flag([i for i, length in enumerate(map(len, values)) if length > limit], field_name, message)
 
         # 氏名: required.
         raw = self._column(cols, "name")
         names = _text_column(raw) if raw is not None else [""] * n
-        empty = [i for i, name in enumerate(names) if not name]
+        empty = [i for i, name in enumerate(names) if not name] if "" in names else []
         # A row of spaces only is blank too.
         really_blank = {i for i in empty if not "".join(rows[i]).strip()}
         if really_blank:
@@ -350,10 +352,13 @@ class ColumnNormaliser:
         if raw is not None:
             cells = list(strip(raw))
             phones = list(map(_no_dash, cells))
-            for i, (match, length) in enumerate(
-                zip(map(_FAST_PHONE.fullmatch, cells), map(len, phones), strict=False)
-            ):
-                if (match is None or length not in (10, 11)) and cells[i]:
+            fast = map(
+                and_,
+                map(bool, map(_FAST_PHONE.fullmatch, cells)),
+                map(_PHONE_LENGTHS.__contains__, map(len, phones)),
+            )
+            for i in compress(range(n), map(not_, fast)):
+                if cells[i]:
                     try:
                         phones[i] = normalize_phone(cells[i])
                     except ValueError:
@@ -442,12 +447,10 @@ class ColumnNormaliser:
                 pick, (addresses, phones, patients, cards, items, corporate)
             )
         fields = (names, kanas, births, postals, addresses, phones, patients, cards)
-        if any(map(NEEDS_ESCAPE.search, map(_empty_join, fields))):
-            fields = tuple(list(map(_escape, values)) for values in fields)
-        else:  # nothing to escape: quote directly (f-strings build faster than str.format)
-            fields = tuple([f'"{v}"' for v in values] for values in fields)
+        if any(map(NEEDS_ESCAPE.search, map(_empty_join, fields))):  # JSON escapes, without their quotes
+            fields = tuple([_escape(v)[1:-1] for v in values] for values in fields)
         out.records = [
-            f'{{"name":{n},"kana":{k},"birth":{b},"postal":{z},"address":{a},"phone":{t},"patient":{p},"card":{c}}}'.encode()
+            f'{{"name":"{n}","kana":"{k}","birth":"{b}","postal":"{z}","address":"{a}","phone":"{t}","patient":"{p}","card":"{c}"}}'.encode()
             for n, k, b, z, a, t, p, c in zip(*fields, strict=False)
         ]
         out.lines = list(lines)

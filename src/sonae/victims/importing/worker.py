@@ -45,10 +45,8 @@ VICTIM_COPY_COLUMNS = (
     "items",
     "is_corporation",
 )
-KEY_COPY_COLUMNS = ("key", "victim_id")
 _VICTIM_HEAD = struct.Struct("!hiqi16siqiqiii")  # field count, id, row_key, incident, job, line, len(record)
 _VICTIM_TAIL = struct.Struct("!iqi?")  # items, is_corporation
-_KEY_ROW = struct.Struct("!hiqiq")  # 26 bytes; sorts as bytes in key order (keys are non-negative)
 
 
 @dataclass
@@ -76,11 +74,9 @@ class ChunkResult:
     items: array = field(default_factory=lambda: array("q"))
     corporate: array = field(default_factory=lambda: array("b"))
     # COPY: the binary tuples back to back (one bytes object pickles as a copy; a list of 25,000 does not), the
-    # offset of each and the end; the key tuples (26 bytes each) sorted by key.
+    # offset of each and the end. (The look-up keys go to buckets at the end of the pass: ``pipeline``.)
     payload: bytes = b""
     offsets: array = field(default_factory=lambda: array("Q"))
-    key_blob: bytes = b""
-    key_rows: list = field(default_factory=list)  # ROWS: (key, victim id)
     victim_rows: list = field(default_factory=list)  # ROWS: parameter tuples
 
 
@@ -251,11 +247,6 @@ def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
             offsets.append(position)
         result.payload = _join(tuples)
         result.offsets = offsets
-        pack_key = _KEY_ROW.pack
-        key_rows = [pack_key(2, 8, k, 8, v) for k, v in zip(kana_keys, ids, strict=False) if k >= 0]
-        key_rows += [pack_key(2, 8, k, 8, v) for k, v in zip(patient_keys, ids, strict=False) if k >= 0]
-        key_rows.sort()
-        result.key_blob = _join(key_rows)
     else:
         result.victim_rows = list(
             zip(
@@ -270,14 +261,4 @@ def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
                 strict=False,
             )
         )
-        result.key_rows = [(k, v) for k, v in zip(kana_keys, ids, strict=False) if k >= 0]
-        result.key_rows += [(k, v) for k, v in zip(patient_keys, ids, strict=False) if k >= 0]
     return result
-
-
-KEY_ROW_BYTES = _KEY_ROW.size
-
-
-def key_row_victim(row: bytes) -> int:
-    """The victim id of a packed key row."""
-    return struct.unpack_from("!q", row, 18)[0]

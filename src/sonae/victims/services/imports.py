@@ -28,7 +28,7 @@ from sonae.victims.models import (
     IssueKind,
     Victim,
     VictimCase,
-    VictimKey,
+    VictimKeyBucket,
 )
 from sonae.victims.sealed import open_sealed, save_sealed
 
@@ -405,7 +405,7 @@ def _refresh_planner_statistics(rows: int) -> None:
     if rows < ANALYZE_AFTER_ROWS or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Victim._meta.db_table}, {VictimKey._meta.db_table}")
+        cursor.execute(f"ANALYZE {Victim._meta.db_table}, {VictimKeyBucket._meta.db_table}")
 
 
 def _add_statistics(case: VictimCase, job: ImportJob) -> None:

@@ -37,7 +37,16 @@ from sonae.jp.wareki import parse_japanese_date
 from sonae.victims import codes, ratelimit
 from sonae.victims.importing.rows import key_of_kana, normalize_patient_id
 from sonae.victims.items import labels_of
-from sonae.victims.keys import inquiry_key, kana_birth_key, patient_key
+from sonae.victims.keys import (
+    LINE_BITS,
+    bucket_of,
+    bucket_without,
+    inquiry_key,
+    job_and_line,
+    kana_birth_key,
+    lines_in_bucket,
+    patient_key,
+)
 from sonae.victims.models import (
     GiftStatus,
     ImportStatus,
@@ -47,6 +56,7 @@ from sonae.victims.models import (
     LetterStatus,
     Victim,
     VictimCase,
+    VictimKeyBucket,
 )
 
 from .common import audit_actor
@@ -105,7 +115,7 @@ _CANDIDATES_SQL = (
 
 
 def _candidates(incident_id: int, key: int) -> list[Victim]:
-    """Victims of the case's committed imports holding look-up ``key``: one indexed query, written out and
+    """Victims of the case's committed imports holding inquiry-code ``key``: one indexed query, written out and
     prepared once per connection (a look-up is the hottest path of the call centre; building the query with the
     ORM, or planning it each time, costs more than running it)."""
     params = [key, incident_id, ImportStatus.COMMITTED.value]
@@ -119,6 +129,67 @@ def _candidates(incident_id: int, key: int) -> list[Victim]:
         )  # decrypted on first access, bound to the row as the ORM does
         victims.append(Victim.from_db(connection.alias, _CANDIDATE_COLUMNS, values))
     return victims
+
+
+# Imported persons by kana+birth or patient ID: the key's bucket of each committed import of the case, its keys
+# scanned for the key (about 30 of them, 8 bytes each), the victim id rebuilt from the job and the line.
+_BUCKET_SQL = (
+    f"SELECT {', '.join('v.' + c for c in _CANDIDATE_COLUMNS)} FROM victims_victimkeybucket b "
+    "JOIN victims_importjob j ON j.id = b.job_id "
+    "CROSS JOIN LATERAL generate_series(0, length(b.keys) / 8 - 1) AS i "
+    # (PostgreSQL's << and | share one precedence and group left to right: every shift in parentheses.)
+    "JOIN victims_victim v ON v.id = ((b.job_id << 24) | (get_byte(b.lines, i * 4 + 1) << 16) "
+    "| (get_byte(b.lines, i * 4 + 2) << 8) | get_byte(b.lines, i * 4 + 3)) "
+    "WHERE b.incident_id = %s AND b.bucket = %s AND j.status = %s AND position(%s IN b.keys) > 0 "
+    "AND substring(b.keys FROM i * 8 + 1 FOR 8) = %s AND v.incident_id = %s"
+)
+
+
+def _bucket_candidates(incident_id: int, key: int) -> list[Victim]:
+    """Victims of the case's committed imports holding kana+birth or patient-ID ``key`` (``keys.py``)."""
+    committed = ImportStatus.COMMITTED.value
+    if connection.vendor != "postgresql":  # SQLite: read the buckets, then the victims (no round trips here)
+        ids = []
+        rows = VictimKeyBucket.objects.filter(
+            incident_id=incident_id, bucket=bucket_of(key), job__status=committed
+        ).values_list("job_id", "keys", "lines")
+        for job_id, keys, lines in rows:
+            ids += [job_id << LINE_BITS | line for line in lines_in_bucket(bytes(keys), bytes(lines), key)]
+        return list(Victim.objects.filter(pk__in=ids, incident_id=incident_id).order_by("pk")) if ids else []
+    wanted = key.to_bytes(8)
+    params = [incident_id, bucket_of(key), committed, wanted, wanted, incident_id]
+    victims = []
+    for row in hotsql.fetch(_BUCKET_SQL, params):
+        values = list(row)
+        values[_RECORD] = Ciphertext(values[_RECORD])
+        victims.append(Victim.from_db(connection.alias, _CANDIDATE_COLUMNS, values))
+    return victims
+
+
+def forget_lookup_keys(victim: Victim) -> None:
+    """Remove an erased person's kana+birth and patient-ID keys from the buckets of their import (call before
+    the record is blanked: the keys are computed from it). Their inquiry-code key is a ``VictimKey`` row."""
+    record = victim.record or {}
+    keyring = get_keyring()
+    keys = []
+    kana, birth = key_of_kana(record.get("kana", "")), record.get("birth", "")
+    if kana and birth:
+        keys.append(kana_birth_key(keyring, victim.incident_id, kana, birth))
+    if patient := normalize_patient_id(record.get("patient", "")):
+        keys.append(patient_key(keyring, victim.incident_id, patient))
+    job_id, line = job_and_line(victim.pk)
+    for bucket in {bucket_of(key) for key in keys}:
+        row = VictimKeyBucket.objects.select_for_update().filter(
+            incident_id=victim.incident_id, bucket=bucket, job_id=job_id
+        )
+        found = row.values_list("keys", "lines").first()
+        if found is None:
+            continue
+        keys_left, lines_left = bucket_without(bytes(found[0]), bytes(found[1]), line)
+        if keys_left:
+            row.update(keys=keys_left, lines=lines_left)
+        else:
+            row.delete()
 
 
 def victim_lookup(
@@ -164,7 +235,7 @@ def victim_lookup(
             birth_iso = parse_japanese_date(birth or "").isoformat()
         except ValueError as exc:
             raise InvalidInput(str(exc), field="birth") from None
-        candidates = _candidates(incident.pk, kana_birth_key(keyring, incident.pk, wanted, birth_iso))
+        candidates = _bucket_candidates(incident.pk, kana_birth_key(keyring, incident.pk, wanted, birth_iso))
         matches = []
         for victim in candidates:
             record = victim.record
@@ -174,7 +245,7 @@ def victim_lookup(
         wanted = normalize_patient_id(patient_id or "")
         if not wanted:
             raise InvalidInput("患者IDを入力してください。", field="patient_id")
-        candidates = _candidates(incident.pk, patient_key(keyring, incident.pk, wanted))
+        candidates = _bucket_candidates(incident.pk, patient_key(keyring, incident.pk, wanted))
         matches = [v for v in candidates if normalize_patient_id(v.record.get("patient", "")) == wanted]
     _audit_lookup(actor, incident, mode, reason, matches)
     return [_answer(v) for v in matches]
