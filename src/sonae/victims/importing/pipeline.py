@@ -327,9 +327,11 @@ def _run_pass(
             kept = len(lines) - len(drop)
             result.to_import += kept
             if drop:
-                dropped = set(drop)
-                kept_masks = (m for i, m in enumerate(items) if i not in dropped)
-                result.corporations += sum(c for i, c in enumerate(corporate) if i not in dropped)
+                keep = bytearray(b"\x01") * len(lines)
+                for i in drop:
+                    keep[i] = 0
+                kept_masks = compress(items, keep)
+                result.corporations += sum(compress(corporate, keep))
             else:
                 kept_masks = items
                 result.corporations += sum(corporate)
