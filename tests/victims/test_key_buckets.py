@@ -1,4 +1,5 @@
-"""Look-up key buckets (``keys.BucketBuilder`` and friends): pure functions, checked against a plain dict."""
+"""Look-up key buckets (``keys.BucketBuilder`` and friends) checked against a plain dict, and the migration that
+moved the keys of earlier lists into buckets."""
 
 from __future__ import annotations
 
@@ -81,3 +82,25 @@ def test_the_same_key_twice_finds_both_persons_and_erasing_one_keeps_the_other()
 
 def test_an_import_without_keys_has_no_buckets():
     assert _built([([-1, -1], [2, 3], []), ([], [], [])]) == {}
+
+
+def test_the_migration_moves_keys_of_earlier_lists_into_buckets(world, incident, imported):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from sonae.victims.models import VictimKey, VictimKeyBucket
+    from tests.victims.conftest import key_entries
+
+    migration = importlib.import_module("sonae.victims.migrations.0003_key_buckets")
+    imported()
+    before = sorted(key_entries())
+    # A list as it was stored before buckets: one VictimKey row per key, no bucket.
+    VictimKey.objects.bulk_create(VictimKey(key=k, victim_id=v) for k, v in before)
+    VictimKeyBucket.objects.all().delete()
+
+    migration.keys_to_buckets(apps, SimpleNamespace(connection=connection))
+
+    assert sorted(key_entries()) == before and len(before) == 3 * 2

@@ -4,11 +4,13 @@ left out of the next letter run, the gifts and the mailing list; an erasure blan
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 
 import pytest
 
 from sonae.core.errors import InvalidInput
+from sonae.core.keyring import get_keyring
 from sonae.rights.models import Restriction
 from sonae.rights.selectors import excluded_victim_ids
 from sonae.rights.services import (
@@ -16,8 +18,9 @@ from sonae.rights.services import (
     rights_request_receive,
     rights_request_verify_identity,
 )
-from sonae.victims import selectors
-from sonae.victims.models import GiftStatus, LetterBatch, Victim, VictimKey
+from sonae.victims import codes, selectors
+from sonae.victims.keys import MAX_LINE, BucketBuilder, inquiry_key
+from sonae.victims.models import GiftStatus, LetterBatch, Victim, VictimKey, VictimKeyBucket
 from sonae.victims.services import gifts, letters
 from sonae.victims.services.lookup import victim_lookup
 from tests.victims.conftest import KNOWN_NAME, key_entries
@@ -58,6 +61,34 @@ def _lookup_patient(world, incident, patient_id):
         patient_id=patient_id,
         reason="本人からの電話",
     )
+
+
+def test_an_erasure_also_drops_an_inquiry_code_key_that_a_migrated_list_keeps_in_a_bucket(
+    world, incident, imported
+):
+    # Lists imported before buckets existed had every key in VictimKey; migration 0003 copied them all, the
+    # inquiry-code keys included, into buckets.
+    job = imported()
+    _letter_run(world, incident)
+    person = Victim.objects.get(incident=incident, line=2)
+    keyring = get_keyring()
+    code_key = inquiry_key(
+        keyring, incident.pk, codes.inquiry_digits(keyring, incident.pk, person.letter_sequence)
+    )
+    builder = BucketBuilder()
+    builder.add(array("q", [k for k, _v in key_entries()] + [code_key]),
+                array("q", [v & MAX_LINE for _k, v in key_entries()] + [2]))  # fmt: skip
+    VictimKeyBucket.objects.all().delete()
+    VictimKeyBucket.objects.bulk_create(
+        VictimKeyBucket(incident=incident, job=job, bucket=b, keys=k, lines=n)
+        for b, k, n in builder.buckets()
+    )
+    assert (code_key, person.pk) in key_entries()
+
+    _grant(world, incident, person, erase=True)
+
+    assert person.pk not in {victim for _key, victim in key_entries()}
+    assert len(key_entries()) == 2 * 2  # the others' keys stay
 
 
 def test_a_granted_erasure_leaves_the_person_out_of_the_next_letter_run_and_mailing_list(

@@ -10,8 +10,8 @@ watermark (``chunks_committed``), on PostgreSQL by one binary COPY, on SQLite by
 any point leaves whole batches only; a re-run of the same file continues after the watermark (the chunks before it
 are re-read for duplicate detection but not written). The look-up keys of the whole job are written once, after
 the last batch, as buckets (``keys.BucketBuilder``, ``_write_buckets``): a re-run rewrites them, and no look-up
-sees the job's persons before it is marked committed. Victim ids are ``job << 24 | line``, so even a second process racing the first
-cannot insert a line twice. Rows of a job become part of the statistics when the job is marked committed, in the
+sees the job's persons before it is marked committed. Victim ids are ``job << 24 | line``, so even a second
+process racing the first cannot insert a line twice. Rows of a job become part of the statistics when the job is marked committed, in the
 last transaction. Why not one all-or-nothing COPY: a million rows in one transaction gives no progress to show
 and a kill at 95 % would redo everything; batches cost nothing extra (one COPY per 100k rows).
 """
@@ -184,24 +184,20 @@ def existing_keys(incident_id: int, job_id: int) -> dict[int, int]:
     """Look-up keys of the case's victims from other imports → -(victim id) (negative: "already on the list").
 
     An import's keys are there once its commit pass has finished (they are written at its end, see
-    ``_write_buckets``)."""
-    from sonae.victims.models import ImportJob, ImportStatus, VictimKeyBucket
+    ``_write_buckets``); a cancelled import never wrote any rows."""
+    from sonae.victims.models import ImportStatus, VictimKeyBucket
 
-    jobs = list(
-        ImportJob.objects.filter(incident_id=incident_id, imported__gt=0)
-        .exclude(pk=job_id)
-        .exclude(status=ImportStatus.CANCELLED)
-        .values_list("pk", flat=True)
+    rows = (
+        VictimKeyBucket.objects.filter(incident_id=incident_id)
+        .exclude(job_id=job_id)
+        .exclude(job__status=ImportStatus.CANCELLED)
+        .values_list("job_id", "keys", "lines")
     )
     found: dict[int, int] = {}
-    for other in jobs:
+    for other, keys, lines in rows.iterator(chunk_size=2000):
         base = other << LINE_BITS
-        rows = VictimKeyBucket.objects.filter(incident_id=incident_id, job_id=other).values_list(
-            "keys", "lines"
-        )
-        for keys, lines in rows.iterator(chunk_size=2000):
-            for key, line in bucket_entries(bytes(keys), bytes(lines)):
-                found.setdefault(key, -(base | line))
+        for key, line in bucket_entries(bytes(keys), bytes(lines)):
+            found.setdefault(key, -(base | line))
     return found
 
 

@@ -9,7 +9,7 @@ def keys_to_buckets(apps, schema_editor):
     """Copy the look-up keys of lists imported before buckets existed (one ``VictimKey`` row per key) into
     buckets. Inquiry-code keys of those lists come along (harmless: a look-up confirms every match against the
     record, and erasure removes a person's entries from both places); the rows themselves stay."""
-    from sonae.victims.keys import LINE_BITS, MAX_LINE, BucketBuilder
+    from sonae.victims.keys import MAX_LINE, BucketBuilder, job_range
 
     ImportJob = apps.get_model("victims", "ImportJob")
     Bucket = apps.get_model("victims", "VictimKeyBucket")
@@ -19,7 +19,7 @@ def keys_to_buckets(apps, schema_editor):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT key, victim_id FROM victims_victimkey WHERE victim_id BETWEEN %s AND %s",
-                [job.pk << LINE_BITS, job.pk << LINE_BITS | MAX_LINE],
+                list(job_range(job.pk)),
             )
             rows = cursor.fetchall()
         if not rows:

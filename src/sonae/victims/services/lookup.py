@@ -167,11 +167,20 @@ def _bucket_candidates(incident_id: int, key: int) -> list[Victim]:
 
 
 def forget_lookup_keys(victim: Victim) -> None:
-    """Remove an erased person's kana+birth and patient-ID keys from the buckets of their import (call before
-    the record is blanked: the keys are computed from it). Their inquiry-code key is a ``VictimKey`` row."""
+    """Remove an erased person's keys from the buckets of their import (call before the record is blanked: the
+    keys are computed from it). Their inquiry-code key is a ``VictimKey`` row; lists imported before buckets
+    existed also have it in a bucket (migration ``0003_key_buckets``), so it is removed here too."""
     record = victim.record or {}
     keyring = get_keyring()
     keys = []
+    if victim.letter_sequence is not None:
+        keys.append(
+            inquiry_key(
+                keyring,
+                victim.incident_id,
+                codes.inquiry_digits(keyring, victim.incident_id, victim.letter_sequence),
+            )
+        )
     kana, birth = key_of_kana(record.get("kana", "")), record.get("birth", "")
     if kana and birth:
         keys.append(kana_birth_key(keyring, victim.incident_id, kana, birth))
