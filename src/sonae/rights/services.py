@@ -336,20 +336,17 @@ def _mark_victim(request: RightsRequest, *, erased: bool) -> None:
     """
     try:
         victim_model = apps.get_model("victims", "Victim")
-        key_model = apps.get_model("victims", "VictimKey")
     except LookupError:  # victims app without models yet: the Restriction row is the mark
         return
-    fields = {"excluded": True, "excluded_reason": "erased" if erased else request.kind}
     victim = victim_model.objects.filter(pk=request.victim_id, incident=request.incident).first()
+    if victim is None:
+        return
+    fields = {"excluded": True, "excluded_reason": "erased" if erased else request.kind}
     if erased:
         from sonae.victims.services.lookup import forget_lookup_keys
 
+        forget_lookup_keys(victim)  # before the record is blanked: the keys are computed from it
         fields["record"] = {}
-        key_model.objects.filter(victim_id=request.victim_id).delete()
-        if victim is not None:
-            forget_lookup_keys(victim)
-    if victim is None:
-        return
     for name, value in fields.items():
         setattr(victim, name, value)
     victim.save(update_fields=list(fields))

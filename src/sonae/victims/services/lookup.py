@@ -56,6 +56,7 @@ from sonae.victims.models import (
     LetterStatus,
     Victim,
     VictimCase,
+    VictimKey,
     VictimKeyBucket,
 )
 
@@ -167,9 +168,10 @@ def _bucket_candidates(incident_id: int, key: int) -> list[Victim]:
 
 
 def forget_lookup_keys(victim: Victim) -> None:
-    """Remove an erased person's keys from the buckets of their import (call before the record is blanked: the
-    keys are computed from it). Their inquiry-code key is a ``VictimKey`` row; lists imported before buckets
-    existed also have it in a bucket (migration ``0003_key_buckets``), so it is removed here too."""
+    """Remove every look-up key of an erased person (call before the record is blanked: the bucket keys are
+    computed from it): their inquiry-code ``VictimKey`` row, and their entries in the buckets of their import
+    (lists imported before buckets existed also have the inquiry code in a bucket, migration ``0003``)."""
+    VictimKey.objects.filter(victim_id=victim.pk).delete()
     record = victim.record or {}
     keyring = get_keyring()
     keys = []
