@@ -12,6 +12,7 @@ from sonae.victims.keys import (
     BUCKET_BITS,
     KEY_BYTES,
     BucketBuilder,
+    FirstSeen,
     bucket_entries,
     bucket_of,
     bucket_without,
@@ -104,3 +105,27 @@ def test_the_migration_moves_keys_of_earlier_lists_into_buckets(world, incident,
     migration.keys_to_buckets(apps, SimpleNamespace(connection=connection))
 
     assert sorted(key_entries()) == before and len(before) == 3 * 2
+
+
+# Keys that collide in a small table: same low bits, so probes run long and wrap around the end.
+CROWDED_KEYS = st.one_of(st.integers(0, 40), st.integers(0, 40).map(lambda k: k << 20 | 7), st.just(-1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.one_of(KEYS, CROWDED_KEYS), LINES), max_size=60), max_size=6))
+def test_first_seen_equals_dict_setdefault_call_after_call(chunks):
+    table, reference = FirstSeen(capacity=16), {}
+    for rows in chunks:
+        keys, values = [k for k, _v in rows], [v for _k, v in rows]
+        got = table.setdefault_many(array("q", keys), array("q", values)).tolist()
+        expected = [reference.setdefault(k, v) if k >= 0 else v for k, v in rows]
+        assert got == expected
+    assert len(table) == len(reference)
+
+
+def test_first_seen_grows_past_half_full_and_keeps_every_key():
+    table = FirstSeen(capacity=16)
+    keys = list(range(0, 5000 * 64, 64))  # every key's low bits alike: the worst spread
+    table.setdefault_many(keys, [-k for k in keys])
+    assert table.setdefault_many(keys, [1] * len(keys)).tolist() == [-k for k in keys]
+    assert len(table) == 5000

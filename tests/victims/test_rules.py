@@ -210,3 +210,11 @@ def test_seal_records_reads_back_with_the_keyring():
         {"name": "x"},
         {"name": "y"},
     ]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list('a山 "\\\x00\x1f\x7f\x85\xa0\u2028\u3000\t\n')), max_size=20))
+def test_the_quick_escape_check_agrees_with_the_pattern(text):
+    from sonae.victims.importing.rows import NEEDS_ESCAPE, _needs_escape
+
+    assert _needs_escape(text) == (NEEDS_ESCAPE.search(text) is not None)

@@ -32,15 +32,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
-from operator import ne
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
 from sonae.core.keyring import get_keyring
 from sonae.jp.calendar import tokyo_date
 from sonae.victims.items import ITEM_BITS, mask_of
-from sonae.victims.keys import LINE_BITS, BucketBuilder, bucket_entries
+from sonae.victims.keys import LINE_BITS, BucketBuilder, FirstSeen
 
 from . import worker as worker_module
 from .columns import column_name
@@ -180,11 +180,13 @@ def _results(chunks: Iterator, workers: int, config, write_from: int, write: boo
         pool.join()
 
 
-def existing_keys(incident_id: int, job_id: int) -> dict[int, int]:
+def existing_keys(incident_id: int, job_id: int) -> FirstSeen:
     """Look-up keys of the case's victims from other imports → -(victim id) (negative: "already on the list").
 
     An import's keys are there once its commit pass has finished (they are written at its end, see
     ``_write_buckets``); a cancelled import never wrote any rows."""
+    import numpy as np
+
     from sonae.victims.models import ImportStatus, VictimKeyBucket
 
     rows = (
@@ -193,12 +195,15 @@ def existing_keys(incident_id: int, job_id: int) -> dict[int, int]:
         .exclude(job__status=ImportStatus.CANCELLED)
         .values_list("job_id", "keys", "lines")
     )
-    found: dict[int, int] = {}
-    for other, keys, lines in rows.iterator(chunk_size=2000):
-        base = other << LINE_BITS
-        for key, line in bucket_entries(bytes(keys), bytes(lines)):
-            found.setdefault(key, -(base | line))
-    return found
+    keys, ids = [], []
+    for other, bucket_keys, bucket_lines in rows.iterator(chunk_size=2000):
+        keys.append(np.frombuffer(bytes(bucket_keys), dtype=">i8").astype(np.int64))
+        ids.append(-((other << LINE_BITS) | np.frombuffer(bytes(bucket_lines), dtype=">u4").astype(np.int64)))
+    known = sum(map(len, keys))
+    table = FirstSeen(capacity=2 * known)
+    if keys:
+        table.setdefault_many(np.concatenate(keys), np.concatenate(ids))
+    return table
 
 
 def run_pass(job, source: Source, **options) -> PassResult:
@@ -248,7 +253,7 @@ def _run_pass(
         aad_prefix=record_field.aad_for(uuid.UUID(int=0))[:-16],
         mode=mode,
     )
-    seen = existing_keys(job.incident_id, job.pk)
+    seen = None  # read once the worker processes have started: they need not inherit the table
     import_anyway: set[int] = set()
     if commit:
         import_anyway = set(
@@ -264,7 +269,6 @@ def _run_pass(
     headers = list(job.headers)
     batch: list = []
     batch_first = write_from
-    setdefault = seen.setdefault
     buckets = BucketBuilder()
     writer = _Writer(
         job, vendor, threaded=commit and vendor == "postgresql" and not connection.in_atomic_block
@@ -293,22 +297,22 @@ def _run_pass(
                 chunk_result.patient_keys,
             )
             items, corporate = chunk_result.items, chunk_result.corporate
-            # First occurrence of every key, a whole chunk at a time (setdefault keeps the first line; rows
-            # without a key carry -1, whose entry matches no real key).
-            first_a = list(map(setdefault, kana_keys, lines))
-            first_b = list(map(setdefault, patient_keys, lines))
-            positions = range(len(lines))
-            candidates = set(compress(positions, map(ne, first_a, lines)))
-            candidates.update(compress(positions, map(ne, first_b, lines)))
+            lines_array = np.asarray(lines, dtype=np.int64)
+            if seen is None:
+                seen = existing_keys(job.incident_id, job.pk)
+            # First occurrence of every key, a whole chunk at a time (rows without a key carry -1 and are their
+            # own first occurrence).
+            first_a = seen.setdefault_many(kana_keys, lines_array)
+            first_b = seen.setdefault_many(patient_keys, lines_array)
             drop: list[int] = []
-            for i in sorted(candidates):
+            candidates = np.flatnonzero((first_a != lines_array) | (first_b != lines_array)).tolist()
+            first_a, first_b = first_a[candidates].tolist(), first_b[candidates].tolist()
+            for i, first_kana, first_patient in zip(candidates, first_a, first_b, strict=True):
                 line = lines[i]
-                if kana_keys[i] >= 0 and first_a[i] != line:
-                    first, basis = first_a[i], "kana_birth"
-                elif patient_keys[i] >= 0 and first_b[i] != line:
-                    first, basis = first_b[i], "patient_id"
+                if first_kana != line:
+                    first, basis = first_kana, "kana_birth"
                 else:
-                    continue
+                    first, basis = first_patient, "patient_id"
                 result.duplicates += 1
                 if first < 0:
                     message = "この案件に登録済みの対象者と重複しています"
