@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sonae.api.main import api
+from sonae.api.main import grouped_urls
 from sonae.core.modules import module_exists
 
 # (app, URL prefix). Apps add their pages by providing ``sonae/<app>/urls.py`` with an ``app_name``.
@@ -22,7 +22,7 @@ APP_URLS = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", grouped_urls()),
 ]
 urlpatterns += [
     path(prefix, include(f"sonae.{app}.urls"))

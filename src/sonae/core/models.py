@@ -114,21 +114,31 @@ class AuditEvent(models.Model):
 
     ``hash`` = SHA-256 over ``prev_hash`` and a canonical JSON of the row (see ``sonae.core.audit``). Rows are
     never updated or deleted by the application; ``sonae audit verify`` walks the chain.
+
+    Lean on purpose: an event is appended for every access to personal data (each call-centre look-up), so each
+    index and constraint is paid on the hottest write path. Indexes serve the chain walk (chain, id), the
+    target's history, and listing by organisation, actor, action or time; ``hash`` has none (nothing looks rows up
+    by hash, and a tampered row is found by the chain walk, not by a constraint). ``actor`` and ``organisation``
+    carry no database foreign key (``db_constraint=False``): each would run a locking look-up of the user's and
+    the organisation's row on every append — the same two rows for every look-up of one call centre. Deleting
+    a user or an organisation that has events is still refused (``PROTECT``, enforced by Django).
     """
 
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     actor_label = models.CharField(max_length=254, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
-    action = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=100)
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=100, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
     # Which of the parallel chains the event extends (see ``sonae.core.audit``); 0 for every event before stripes.
     chain = models.PositiveSmallIntegerField(default=0, db_default=0)
 
@@ -139,6 +149,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["chain", "id"], name="core_audit_chain_id"),
+            # Equality look-ups by action (no LIKE: a plain index, not the pattern-ops pair of db_index=True).
+            models.Index(fields=["action"], name="core_audit_action"),
         ]
 
     def __str__(self) -> str:
