@@ -13,6 +13,7 @@ from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
 
 from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import InvalidInput
@@ -204,7 +205,7 @@ def incident_create(request, payload: IncidentIn):
         entrusting_hospital=hospital_by_code(payload.entrusting_hospital_code),
         entrusting_party_name=payload.entrusting_party_name,
     )
-    return 201, _detail(actor, incident)
+    return Reply(201, _detail(actor, incident))
 
 
 class ListFilter(Schema):
