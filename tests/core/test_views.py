@@ -98,6 +98,20 @@ def test_agency_user_with_totp_reaches_the_dashboard(client, agency_user_with_to
     assert "core/dashboard_agency.html" in [t.name for t in response.templates]
 
 
+def test_the_two_factor_state_is_asked_once_per_page(client, agency_user_with_totp, monkeypatch):
+    from sonae.core import policy
+
+    calls = []
+    real = policy.requires_mfa
+    monkeypatch.setattr(policy, "requires_mfa", lambda user: calls.append(user.pk) or real(user))
+    client.force_login(agency_user_with_totp)
+    client.get(reverse("core:dashboard"))  # the first page of a session also asks for the staff-session check
+    calls.clear()
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert calls == [agency_user_with_totp.pk]  # the gate asks; the navbar and the banner reuse its answer
+
+
 def test_agency_login_asks_for_the_totp_code_then_opens_the_dashboard(
     client, agency_user_with_totp, password
 ):

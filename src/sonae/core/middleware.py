@@ -58,11 +58,23 @@ class RequireMfaMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and policy.requires_mfa(user)
-            and not _has_totp(user)
+            and totp_pending(request)
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def totp_pending(request) -> bool:
+    """True while the signed-in user belongs to an agency, insurer or desk and has not enrolled a TOTP device;
+    asked once per request (this middleware, then the navbar and the banner read the answer kept on the request)."""
+    pending = getattr(request, "_sonae_totp_pending", None)
+    if pending is None:
+        user = getattr(request, "user", None)
+        pending = bool(
+            user is not None and user.is_authenticated and policy.requires_mfa(user) and not _has_totp(user)
+        )
+        request._sonae_totp_pending = pending
+    return pending
 
 
 def _has_totp(user) -> bool:

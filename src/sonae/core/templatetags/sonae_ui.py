@@ -83,21 +83,10 @@ def user_memberships(context) -> list:
 @register.simple_tag(takes_context=True)
 def must_enrol_totp(context) -> bool:
     """True while the user belongs to an agency, insurer or desk and has not enrolled a TOTP device yet."""
-    from allauth.mfa.models import Authenticator
-
-    from sonae.core import policy
+    from sonae.core.middleware import totp_pending
 
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    cached = getattr(request, "_sonae_totp_pending", None)  # asked by the navbar and the banner
-    if cached is None:
-        cached = policy.requires_mfa(user) and not (
-            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        )
-        request._sonae_totp_pending = cached
-    return cached
+    return request is not None and totp_pending(request)
 
 
 @register.simple_tag
