@@ -400,6 +400,8 @@ LOGGING = {
 
 # Parallel audit chains (one lock each; a process appends to chain pid % N). See sonae.core.audit.
 SONAE_AUDIT_CHAINS = int(os.environ.get("SONAE_AUDIT_CHAINS", "16"))
+# A task worker that has not beaten for this long is dead; its RUNNING tasks are queued again (sonae.core.workers).
+SONAE_WORKER_STALE_SECONDS = int(os.environ.get("SONAE_WORKER_STALE_SECONDS", "300"))
 SONAE_DESK_PHONE = os.environ.get("SONAE_DESK_PHONE", "0120-000-000")
 SONAE_SITE_URL = os.environ.get("SONAE_SITE_URL", "http://127.0.0.1:8000")
 # Webhooks to loopback/private addresses: allowed in development and tests, refused in production unless set.

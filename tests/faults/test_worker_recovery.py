@@ -76,3 +76,71 @@ def test_a_killed_process_not_yet_reaped_counts_as_dead():
         assert not process_alive(child.pid)
     finally:
         child.wait()
+
+
+# -- heartbeats: workers of other machines ------------------------------------------------------------------------
+
+OTHER_MACHINE = f"sonae:000000000000:{boot_id()}:4242:abc123"
+
+
+def _heartbeat(worker: str, seconds_ago: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sonae.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker, defaults={"beat_at": timezone.now() - timedelta(seconds=seconds_ago)}
+    )
+
+
+@override_settings(SONAE_WORKER_STALE_SECONDS=300)
+def test_a_task_of_another_machine_whose_worker_stopped_beating_is_queued_again():
+    from sonae.core.models import WorkerHeartbeat
+
+    task = _running_task(OTHER_MACHINE)
+    _heartbeat(OTHER_MACHINE, seconds_ago=301)
+
+    assert requeue_abandoned_tasks() == [str(task.pk)]
+    task.refresh_from_db()
+    assert task.status == "READY"
+    assert not WorkerHeartbeat.objects.filter(worker_id=OTHER_MACHINE).exists()
+
+
+@override_settings(SONAE_WORKER_STALE_SECONDS=300)
+def test_a_task_of_another_machine_whose_worker_still_beats_is_left_running():
+    task = _running_task(OTHER_MACHINE)
+    _heartbeat(OTHER_MACHINE, seconds_ago=200)
+
+    assert requeue_abandoned_tasks() == []
+    task.refresh_from_db()
+    assert task.status == "RUNNING"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SONAE_WORKER_STALE_SECONDS=300)
+def test_the_heartbeat_thread_beats_reaps_stopped_workers_and_leaves_no_trace_on_a_clean_stop():
+    import time
+
+    from sonae.core.models import WorkerHeartbeat
+    from sonae.core.workers import Heartbeat
+
+    task = _running_task(OTHER_MACHINE)
+    _heartbeat(OTHER_MACHINE, seconds_ago=3600)
+    me = worker_id()
+    heartbeat = Heartbeat(me, interval=0.05, reap_every=2).start()
+    try:
+        first = WorkerHeartbeat.objects.get(worker_id=me).beat_at
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            task.refresh_from_db()
+            beats = WorkerHeartbeat.objects.get(worker_id=me).beat_at
+            if task.status == "READY" and beats > first:
+                break
+            time.sleep(0.05)
+        assert task.status == "READY"  # the thread found the dead worker's task
+        assert beats > first  # and kept beating
+    finally:
+        heartbeat.stop()
+    assert not WorkerHeartbeat.objects.filter(worker_id=me).exists()

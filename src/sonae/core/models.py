@@ -221,3 +221,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of a running ``sonae worker`` (``sonae.core.workers``): a worker whose heartbeat has
+    stopped for several minutes is dead, on whatever machine it ran, and its RUNNING tasks go back in the queue."""
+
+    worker_id = models.CharField(max_length=100, primary_key=True)
+    beat_at = models.DateTimeField(db_index=True)  # the database's clock: machines' clocks need not agree
+
+    class Meta:
+        verbose_name = _("ワーカーの稼働確認")
+        verbose_name_plural = _("ワーカーの稼働確認")
+
+    def __str__(self) -> str:
+        return self.worker_id

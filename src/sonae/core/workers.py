@@ -7,10 +7,19 @@ its last committed batch, a letter run re-renders the batches whose files were n
 has to go back in the queue.
 
 Which tasks are abandoned? ``sonae worker`` names itself ``sonae:<node>:<boot>:<pid>:<random>``: the node is the
-machine (host name and PID namespace, so two containers are two nodes), the boot is the kernel's boot id. When a
-worker starts it requeues the RUNNING tasks last claimed by a worker of its own node whose process is gone, or that
-ran before the last boot. Tasks of other nodes are left alone: the next worker started there recovers them (the
-tasks of a machine that never comes back stay RUNNING until an operator requeues them).
+machine (host name and PID namespace, so two containers are two nodes), the boot is the kernel's boot id.
+
+- A worker of the same node is dead when its process is gone or ran before the last boot: known at once.
+- A worker of another node is dead when its heartbeat has stopped: every ``sonae worker`` writes one
+  (``WorkerHeartbeat``, by the database's clock) every ``HEARTBEAT_SECONDS`` from a thread beside the task loop,
+  and deletes it when it stops cleanly. A heartbeat older than ``SONAE_WORKER_STALE_SECONDS`` (5 minutes) means
+  the machine died, froze or lost the database: its tasks go back in the queue. Workers without a heartbeat (a
+  plain ``db_worker``, or a worker of a version before heartbeats) are never judged from afar.
+
+Each worker checks when it starts and then every ``REAP_EVERY`` heartbeats, so the tasks of a machine that never
+comes back are picked up by the surviving workers within minutes. Taking a task from a worker that only lost the
+database for a while is safe: an import's batches are guarded by its watermark (the slower process stops with
+``ImportConflict``) and victim ids are unique, and a letter run's batches are unique per run and number.
 """
 
 from __future__ import annotations
@@ -20,10 +29,13 @@ import logging
 import os
 import secrets
 import socket
+import threading
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 PREFIX = "sonae"
+HEARTBEAT_SECONDS = 30.0
+REAP_EVERY = 4  # heartbeats between two checks for abandoned tasks
 
 
 @dataclass(frozen=True)
@@ -78,27 +90,108 @@ def process_alive(pid: int) -> bool:
     return not (stat and stat.rpartition(")")[2].split()[:1] == ["Z"])
 
 
-def abandoned(worker_ids: list[str], *, node: str, boot: str) -> bool:
-    """Whether a RUNNING task whose claims are ``worker_ids`` was left by a dead worker of this node."""
-    name = parse_worker_id(worker_ids[-1]) if worker_ids else None
+def abandoned(worker_ids: list[str], *, node: str, boot: str, stopped: set[str] = frozenset()) -> bool:
+    """Whether a RUNNING task whose claims are ``worker_ids`` was left by a dead worker: one of this node whose
+    process is gone, or any worker in ``stopped`` (its heartbeat is stale)."""
+    last = worker_ids[-1] if worker_ids else ""
+    if last in stopped:
+        return True
+    name = parse_worker_id(last)
     if name is None or name.node != node:
         return False
     return name.boot != boot or not process_alive(name.pid)
 
 
+def stopped_workers(worker_ids) -> set[str]:
+    """Those of ``worker_ids`` whose heartbeat is older than ``SONAE_WORKER_STALE_SECONDS`` (database clock)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models.functions import Now
+
+    from sonae.core.models import WorkerHeartbeat
+
+    stale = timedelta(seconds=getattr(settings, "SONAE_WORKER_STALE_SECONDS", 300))
+    return set(
+        WorkerHeartbeat.objects.filter(worker_id__in=list(worker_ids), beat_at__lt=Now() - stale).values_list(
+            "worker_id", flat=True
+        )
+    )
+
+
 def requeue_abandoned_tasks() -> list[str]:
-    """Put back in the queue the RUNNING tasks that a dead worker of this node left. Returns their ids."""
+    """Put back in the queue the RUNNING tasks that a dead worker left. Returns their ids."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    from sonae.core.models import WorkerHeartbeat
+
     node, boot = node_id(), boot_id()
-    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("pk", "worker_ids")
-    ids = [pk for pk, claims in running if abandoned(list(claims or []), node=node, boot=boot)]
+    running = [
+        (pk, list(claims or []))
+        for pk, claims in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+            "pk", "worker_ids"
+        )
+    ]
+    stopped = stopped_workers({claims[-1] for _pk, claims in running if claims})
+    ids = [pk for pk, claims in running if abandoned(claims, node=node, boot=boot, stopped=stopped)]
     if ids:
-        # Still RUNNING: two workers starting at once requeue a task once.
+        # Still RUNNING: two workers checking at once requeue a task once.
         DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.READY
         )
         for pk in ids:
             logger.warning("task %s was left running by a dead worker: queued again", pk)
+    if stopped:
+        WorkerHeartbeat.objects.filter(worker_id__in=stopped).delete()
     return [str(pk) for pk in ids]
+
+
+def beat(worker: str) -> None:
+    """Record that ``worker`` is alive now (the database's clock)."""
+    from django.db.models.functions import Now
+
+    from sonae.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker, defaults={"beat_at": Now()})
+
+
+class Heartbeat:
+    """A thread that beats for ``worker`` every ``interval`` seconds and, every ``reap_every`` beats, queues again
+    the tasks of dead workers. ``stop()`` ends it and removes the heartbeat (a clean stop is not a death)."""
+
+    def __init__(self, worker: str, interval: float = HEARTBEAT_SECONDS, reap_every: int = REAP_EVERY):
+        self.worker = worker
+        self.interval = interval
+        self.reap_every = reap_every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sonae-worker-heartbeat", daemon=True)
+
+    def start(self) -> Heartbeat:
+        beat(self.worker)  # before the first task is claimed
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        beats = 0
+        try:
+            while not self._stop.wait(self.interval):
+                beats += 1
+                try:
+                    beat(self.worker)
+                    if beats % self.reap_every == 0:
+                        requeue_abandoned_tasks()
+                except Exception:  # the database may be away for a while: keep beating
+                    logger.exception("worker heartbeat failed")
+                    connection.close()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        from sonae.core.models import WorkerHeartbeat
+
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 10)
+        WorkerHeartbeat.objects.filter(worker_id=self.worker).delete()

@@ -1,13 +1,14 @@
 """``sonae worker``: run a background task worker (django-tasks-db's ``db_worker``).
 
-On start it queues again the tasks that a killed worker of this machine left running (``sonae.core.workers``):
-restarting the worker after a crash resumes the import or letter run it was doing.
+On start, and then every few minutes, it queues again the tasks that a dead worker left running
+(``sonae.core.workers``): a killed worker of this machine at once, a worker of any machine whose heartbeat has
+stopped after ``SONAE_WORKER_STALE_SECONDS``. The import or letter run it was doing resumes.
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from sonae.core.workers import requeue_abandoned_tasks, worker_id
+from sonae.core.workers import Heartbeat, requeue_abandoned_tasks, worker_id
 
 
 class Command(BaseCommand):
@@ -21,7 +22,12 @@ class Command(BaseCommand):
         requeued = requeue_abandoned_tasks()
         if requeued:
             self.stderr.write(f"queued again {len(requeued)} task(s) left running by a stopped worker")
-        args = ["--queue-name", options["queue_name"], "--worker-id", worker_id()]
+        worker = worker_id()
+        args = ["--queue-name", options["queue_name"], "--worker-id", worker]
         if options["batch"]:
             args.append("--batch")
-        call_command("db_worker", *args)
+        heartbeat = Heartbeat(worker).start()
+        try:
+            call_command("db_worker", *args)
+        finally:
+            heartbeat.stop()
