@@ -185,8 +185,6 @@ def existing_keys(incident_id: int, job_id: int) -> FirstSeen:
 
     An import's keys are there once its commit pass has finished (they are written at its end, see
     ``_write_buckets``); a cancelled import never wrote any rows."""
-    import numpy as np
-
     from sonae.victims.models import ImportStatus, VictimKeyBucket
 
     rows = (
