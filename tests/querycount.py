@@ -40,7 +40,15 @@ class Reads:
 
 
 def reads(client, url: str, **extra) -> Reads:
-    """GET ``url`` with ``client`` and capture its queries; the answer must be a 200."""
+    """GET ``url`` with ``client`` and capture its queries; the answer must be a 200.
+
+    Each measured request starts with empty per-process memos (API tokens, cases: ``sonae.core.localcache``) and
+    unsent rate-limit counts: both expire by the clock, so otherwise whether a request reads them again would
+    depend on how long the test took to add its rows (a slow machine made the two counts differ)."""
+    from sonae.core import localcache, ratelimit
+
+    localcache.clear_all()
+    ratelimit.forget_local_counts()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **extra)
     text = response.content.decode("utf-8", "replace")

@@ -55,3 +55,14 @@ def test_actor_from_membership_carries_role_and_kind():
     assert actor.kind == "desk"
     assert actor.may("dashboard.view")
     assert not actor.may("api_token.manage")
+
+
+def test_require_returns_the_actor_that_may_and_refuses_others():
+    from sonae.core.errors import PermissionDenied
+
+    admin = Actor.from_membership(_member("provider", "admin", code="req"))
+    viewer = Actor.from_membership(_member("provider", "viewer", code="req"))
+    assert policy.require(admin, "api_token.manage") is admin
+    for actor in (viewer, None):
+        with pytest.raises(PermissionDenied):
+            policy.require(actor, "api_token.manage")

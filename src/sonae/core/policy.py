@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import PermissionDenied
 from .models import Membership, Role
 
 ROLE_RANK = {Role.VIEWER: 0, Role.STAFF: 1, Role.ADMIN: 2}
@@ -34,6 +35,15 @@ POLICY: dict[str, Rule] = {
 def register(action: str, kinds, min_role: str = Role.VIEWER) -> None:
     """Apps declare their actions at import time of their policy module (never from the database)."""
     POLICY[action] = Rule(frozenset(kinds), min_role)
+
+
+def require(actor, action: str):
+    """The capability check of services and API routes: PermissionDenied (403) unless ``actor`` (a
+    ``sonae.core.actors.Actor``, or None) may do ``action``. Returns the actor. Where a refusal must not reveal
+    that a thing exists, selectors raise NotFound instead."""
+    if actor is None or not actor.may(action):
+        raise PermissionDenied()
+    return actor
 
 
 def membership_allows(membership: Membership | None, action: str) -> bool:

@@ -14,7 +14,8 @@ from ninja import Field, Query, Schema
 from ninja.files import UploadedFile
 
 from sonae.api.files import XLSX, file_openapi, file_response
-from sonae.core.errors import InvalidInput, PermissionDenied
+from sonae.core.errors import InvalidInput
+from sonae.core.policy import require as _require
 from sonae.jp.calendar import tokyo_date
 from sonae.programme.selectors import programme_year_get
 
@@ -24,13 +25,6 @@ from .exports import KINDS, export_workbook
 from .files import MAX_BYTES
 
 MAX_ID = 2_147_483_647
-
-
-def _require(actor, action: str):
-    """The pages' check (``actor_for``): the action's kinds and role, 403 otherwise."""
-    if actor is None or not actor.may(action):
-        raise PermissionDenied()
-    return actor
 
 
 def _read(file: UploadedFile) -> bytes:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sonae.core.actors import Actor
-from sonae.core.errors import PermissionDenied
+from sonae.core.policy import require as _require
 from sonae.jp.calendar import tokyo_date
 from sonae.programme.businesses import BUSINESSES
 from sonae.programme.models import ProgrammeYear
@@ -50,11 +50,6 @@ class Funnel:
     steps: list[FunnelStep]
     overdue: list[Attention] = field(default_factory=list)
     at_risk: list[Attention] = field(default_factory=list)
-
-
-def _require(actor: Actor | None, action: str) -> None:
-    if actor is None or not actor.may(action):
-        raise PermissionDenied()
 
 
 def eligible_count(year: ProgrammeYear) -> int:

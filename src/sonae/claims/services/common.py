@@ -8,14 +8,9 @@ from django.urls import NoReverseMatch, reverse
 from sonae.core.actors import Actor
 from sonae.core.errors import PermissionDenied
 from sonae.core.models import Membership, Organisation, OrganisationKind
+from sonae.core.policy import require  # noqa: F401 - the services' check, imported by them from here
 
 from ..models import NumberCounter
-
-
-def require(actor: Actor | None, action: str) -> None:
-    """PermissionDenied unless the actor's organisation kind and role allow ``action`` (sonae.core.policy)."""
-    if actor is None or not actor.may(action):
-        raise PermissionDenied()
 
 
 def require_own(actor: Actor, incident) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sonae.core.actors import Actor
 from sonae.core.errors import PermissionDenied
+from sonae.core.policy import require  # noqa: F401 - the services' check, imported by them from here
 
 from ..models import NumberSequence
 
@@ -15,11 +16,6 @@ from ..models import NumberSequence
 def now_or(at: datetime | None) -> datetime:
     """The instant of the action: ``at`` when given (demo data, imports of paper records), else now."""
     return at if at is not None else timezone.now()
-
-
-def require(actor: Actor | None, action: str) -> None:
-    if actor is None or not actor.may(action):
-        raise PermissionDenied()
 
 
 def require_own(actor: Actor, organisation_id: int) -> None:

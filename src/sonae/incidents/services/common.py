@@ -10,14 +10,9 @@ from django.utils import timezone
 from sonae.core.actors import Actor
 from sonae.core.errors import PermissionDenied
 from sonae.core.models import Organisation, OrganisationKind
+from sonae.core.policy import require  # noqa: F401 - the services' check, imported by them from here
 from sonae.incidents.models import Incident, TimelineEvent
 from sonae.incidents.sla import DEFAULT_SLA_POLICY, SlaPolicy
-
-
-def require(actor: Actor, action: str) -> None:
-    """PermissionDenied unless the actor's organisation kind and role allow ``action`` (sonae.core.policy)."""
-    if actor is None or not actor.may(action):
-        raise PermissionDenied()
 
 
 def require_case_access(actor: Actor, incident: Incident) -> None:
