@@ -164,6 +164,10 @@ class Heartbeat:
         self.worker = worker
         self.interval = interval
         self.reap_every = reap_every
+        self.beats = (
+            0  # heartbeats written by the thread, and checks for abandoned tasks made (for tests, logs)
+        )
+        self.checks = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sonae-worker-heartbeat", daemon=True)
 
@@ -175,14 +179,16 @@ class Heartbeat:
     def _run(self) -> None:
         from django.db import connection
 
-        beats = 0
+        ticks = 0
         try:
             while not self._stop.wait(self.interval):
-                beats += 1
+                ticks += 1
                 try:
                     beat(self.worker)
-                    if beats % self.reap_every == 0:
+                    self.beats += 1
+                    if ticks % self.reap_every == 0:
                         requeue_abandoned_tasks()
+                        self.checks += 1
                 except Exception:  # the database may be away for a while: keep beating
                     logger.exception("worker heartbeat failed")
                     connection.close()
