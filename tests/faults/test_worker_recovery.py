@@ -142,3 +142,16 @@ def test_the_heartbeat_thread_beats_reaps_stopped_workers_and_leaves_no_trace_on
     task.refresh_from_db()
     assert task.status == "READY"  # and found the dead worker's task
     assert not WorkerHeartbeat.objects.filter(worker_id=me).exists()  # a clean stop leaves no heartbeat
+
+
+@override_settings(SONAE_WORKER_STALE_SECONDS=300)
+def test_stale_heartbeats_of_workers_without_a_task_are_removed_and_fresh_ones_kept():
+    from sonae.core.models import WorkerHeartbeat
+
+    _heartbeat("sonae:000000000000:00000000:1:dead01", seconds_ago=301)
+    _heartbeat("sonae:000000000000:00000000:2:alive2", seconds_ago=10)
+
+    assert requeue_abandoned_tasks() == []
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == [
+        "sonae:000000000000:00000000:2:alive2"
+    ]

@@ -102,8 +102,8 @@ def abandoned(worker_ids: list[str], *, node: str, boot: str, stopped: set[str] 
     return name.boot != boot or not process_alive(name.pid)
 
 
-def stopped_workers(worker_ids) -> set[str]:
-    """Those of ``worker_ids`` whose heartbeat is older than ``SONAE_WORKER_STALE_SECONDS`` (database clock)."""
+def _stale_heartbeats():
+    """Heartbeats older than ``SONAE_WORKER_STALE_SECONDS`` by the database's clock: their workers are dead."""
     from datetime import timedelta
 
     from django.conf import settings
@@ -112,19 +112,13 @@ def stopped_workers(worker_ids) -> set[str]:
     from sonae.core.models import WorkerHeartbeat
 
     stale = timedelta(seconds=getattr(settings, "SONAE_WORKER_STALE_SECONDS", 300))
-    return set(
-        WorkerHeartbeat.objects.filter(worker_id__in=list(worker_ids), beat_at__lt=Now() - stale).values_list(
-            "worker_id", flat=True
-        )
-    )
+    return WorkerHeartbeat.objects.filter(beat_at__lt=Now() - stale)
 
 
 def requeue_abandoned_tasks() -> list[str]:
     """Put back in the queue the RUNNING tasks that a dead worker left. Returns their ids."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
-
-    from sonae.core.models import WorkerHeartbeat
 
     node, boot = node_id(), boot_id()
     running = [
@@ -133,7 +127,8 @@ def requeue_abandoned_tasks() -> list[str]:
             "pk", "worker_ids"
         )
     ]
-    stopped = stopped_workers({claims[-1] for _pk, claims in running if claims})
+    last_claims = {claims[-1] for _pk, claims in running if claims}
+    stopped = set(_stale_heartbeats().filter(worker_id__in=last_claims).values_list("worker_id", flat=True))
     ids = [pk for pk, claims in running if abandoned(claims, node=node, boot=boot, stopped=stopped)]
     if ids:
         # Still RUNNING: two workers checking at once requeue a task once.
@@ -142,8 +137,8 @@ def requeue_abandoned_tasks() -> list[str]:
         )
         for pk in ids:
             logger.warning("task %s was left running by a dead worker: queued again", pk)
-    if stopped:
-        WorkerHeartbeat.objects.filter(worker_id__in=stopped).delete()
+    # Dead workers' heartbeats go, whether they left a task or not (a worker that beats again writes a new one).
+    _stale_heartbeats().delete()
     return [str(pk) for pk in ids]
 
 
@@ -164,9 +159,8 @@ class Heartbeat:
         self.worker = worker
         self.interval = interval
         self.reap_every = reap_every
-        self.beats = (
-            0  # heartbeats written by the thread, and checks for abandoned tasks made (for tests, logs)
-        )
+        # Heartbeats written by the thread and checks for abandoned tasks made (for tests and logs).
+        self.beats = 0
         self.checks = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sonae-worker-heartbeat", daemon=True)

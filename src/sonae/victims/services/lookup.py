@@ -170,7 +170,13 @@ def _bucket_candidates(incident_id: int, key: int) -> list[Victim]:
 def forget_lookup_keys(victim: Victim) -> None:
     """Remove every look-up key of an erased person (call before the record is blanked: the bucket keys are
     computed from it): their inquiry-code ``VictimKey`` row, and their entries in the buckets of their import
-    (lists imported before buckets existed also have the inquiry code in a bucket, migration ``0003``)."""
+    (lists imported before buckets existed also have the inquiry code in a bucket, migration ``0003``). All or
+    nothing: one transaction (a savepoint inside the caller's)."""
+    with transaction.atomic():
+        _forget_lookup_keys(victim)
+
+
+def _forget_lookup_keys(victim: Victim) -> None:
     VictimKey.objects.filter(victim_id=victim.pk).delete()
     record = victim.record or {}
     keyring = get_keyring()
