@@ -78,12 +78,17 @@ def lookup_keys(keyring: Keyring, domain: str, messages: list[str]) -> list[int]
     HMAC-SHA256 by its definition (RFC 2104) from hash states prepared once: copying the inner and outer states
     costs a third of OpenSSL 3's one-shot HMAC, which looks the algorithm up again for every message.
     """
+    return lookup_keys_of(keyring, domain, list(map(str.encode, messages)))
+
+
+def lookup_keys_of(keyring: Keyring, domain: str, messages: list[bytes]) -> list[int]:
+    """``lookup_keys`` of messages already encoded (UTF-8)."""
     key = _subkey(keyring, domain).ljust(64, b"\0")
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
     out = []
     append = out.append
-    for message in map(str.encode, messages):
+    for message in messages:
         h = inner.copy()
         h.update(message)
         o = outer.copy()

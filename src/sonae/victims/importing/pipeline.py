@@ -20,10 +20,12 @@ rows).
 from __future__ import annotations
 
 import gc
+import importlib.util
 import multiprocessing
 import os
 import queue
 import struct
+import sys
 import threading
 import time
 import uuid
@@ -158,6 +160,16 @@ def worker_count(size: int, chunk_bytes: int, requested: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def fast_engine(workers: int) -> bool:
+    """Whether the worker processes parse and normalise plain chunks with polars (``fast``).
+
+    Only in a pool, and only when this process has not loaded polars itself: its thread pool does not survive a
+    fork. ``SONAE_IMPORT_FAST=0`` turns it off (the pure-Python path gives the same results, slower)."""
+    if workers == 0 or "polars" in sys.modules or os.environ.get("SONAE_IMPORT_FAST", "1") == "0":
+        return False
+    return importlib.util.find_spec("polars") is not None
+
+
 def _results(chunks: Iterator, workers: int, config, write_from: int, write: bool) -> Iterator:
     """Chunk results in file order. At most two chunks per worker are in flight (bounded memory)."""
     if workers == 0:
@@ -263,6 +275,7 @@ def _run_pass(
     take_duplicates = job.duplicate_policy == "import"
     write_from = job.chunks_committed if commit else 0
     count = worker_count(source.size, job.chunk_bytes, workers)
+    config.fast = fast_engine(count)
     result = PassResult()
     masks: Counter = Counter()
     headers = list(job.headers)

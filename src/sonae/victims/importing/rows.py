@@ -236,6 +236,7 @@ class ColumnNormaliser:
         self._items_memo: dict[str, tuple[int, str]] = {}
         self._flag_memo: dict[str, bool] = {}
         self._kind_memo: dict[str, tuple[bool, bool]] = {}
+        self.fast_memos: dict[str, dict] = {}  # the fast path's own tables (``fast``)
 
     def _column(self, cols: tuple, field_name: str) -> tuple | list | None:
         indexes = self.columns.get(field_name)

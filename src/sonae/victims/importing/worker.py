@@ -23,7 +23,7 @@ from itertools import repeat
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sonae.core.crypto import Keyring, header_for
-from sonae.victims.keys import KANA_BIRTH, LINE_BITS, PATIENT_ID, lookup_keys
+from sonae.victims.keys import KANA_BIRTH, LINE_BITS, PATIENT_ID, lookup_keys_of
 
 from .reader import END_SENTINEL, Chunk, UnreadableFile, field_limit
 from .rows import ColumnNormaliser
@@ -60,6 +60,7 @@ class WorkerConfig:
     default_items: int
     aad_prefix: bytes
     mode: str = VALIDATE
+    fast: bool = False  # polars for plain chunks (``fast``); only in worker processes of a pool
 
 
 @dataclass
@@ -78,6 +79,45 @@ class ChunkResult:
     payload: bytes = b""
     offsets: array = field(default_factory=lambda: array("Q"))
     victim_rows: list = field(default_factory=list)  # ROWS: parameter tuples
+
+
+@dataclass
+class Prepared:
+    """The rows of a chunk ready for keying and sealing (parallel lists, file order) and the errors of the others."""
+
+    lines: list[int] = field(default_factory=list)
+    records: list[bytes] = field(default_factory=list)
+    kana_messages: list[bytes | None] = field(default_factory=list)  # "<incident>\x1f<kana key>\x1f<birth>"
+    patient_messages: list[bytes | None] = field(default_factory=list)  # "<incident>\x1f<patient id>"
+    items: list[int] = field(default_factory=list)
+    corporate: list[bool] = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    rows: int = 0
+    fast_rows: int = 0
+
+
+def messages_of(columns, incident: str) -> tuple[list, list]:
+    """The look-up key messages of ``ColumnNormaliser`` output (None where the row has no such key)."""
+    kana = [
+        f"{incident}\x1f{key}\x1f{birth}".encode() if key else None
+        for key, birth in zip(columns.kana_keys, columns.births, strict=True)
+    ]
+    patient = [f"{incident}\x1f{p}".encode() if p else None for p in columns.patients]
+    return kana, patient
+
+
+def prepared_of(columns, incident: str) -> Prepared:
+    kana, patient = messages_of(columns, incident)
+    return Prepared(
+        lines=list(columns.lines),
+        records=columns.records,
+        kana_messages=kana,
+        patient_messages=patient,
+        items=list(columns.items),
+        corporate=list(columns.corporate),
+        errors=list(columns.errors),
+        rows=columns.rows,
+    )
 
 
 _config: WorkerConfig | None = None
@@ -193,52 +233,60 @@ def seal_records(
 _join = b"".join
 
 
+def _keys(keyring: Keyring, domain: str, messages: list) -> array:
+    """Look-up keys of the rows (-1 where a row has no message)."""
+    keys = array("q", [-1]) * len(messages)
+    present = [i for i, message in enumerate(messages) if message is not None]
+    if present:
+        for i, key in zip(
+            present, lookup_keys_of(keyring, domain, [messages[i] for i in present]), strict=True
+        ):
+            keys[i] = key
+    return keys
+
+
 def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
     """Normalise, validate, key and (when ``write`` and committing) encrypt and lay out one chunk."""
     config = _config
     normaliser = _normaliser
     assert config is not None and normaliser is not None, "init_worker first"
     result = ChunkResult(chunk.index, chunk.end_offset)
-    rows, lines = _parse(chunk, config.encoding, result.errors)
-    columns = normaliser.normalise(rows, lines)
-    result.rows = columns.rows
-    result.errors.extend(columns.errors)
-    n = len(columns.lines)
+    incident = str(config.incident_id)
+    prepared = None
+    if config.fast and isinstance(chunk.data, bytes):
+        from . import fast
+
+        prepared = fast.prepare(chunk.data, config.encoding, chunk.first_line, normaliser, incident)
+    if prepared is None:
+        rows, lines = _parse(chunk, config.encoding, result.errors)
+        prepared = prepared_of(normaliser.normalise(rows, lines), incident)
+    result.rows = prepared.rows
+    result.errors.extend(prepared.errors)
+    n = len(prepared.lines)
     if not n:
         return result
     keyring = config.keyring
-    incident = str(config.incident_id)
-    kana_keys = [-1] * n
-    with_kana = [i for i, k in enumerate(columns.kana_keys) if k]
-    if with_kana:
-        kana, births = columns.kana_keys, columns.births
-        messages = [f"{incident}\x1f{kana[i]}\x1f{births[i]}" for i in with_kana]
-        for i, key in zip(with_kana, lookup_keys(keyring, KANA_BIRTH, messages), strict=True):
-            kana_keys[i] = key
-    patient_keys = [-1] * n
-    with_patient = [i for i, p in enumerate(columns.patients) if p]
-    if with_patient:
-        messages = [f"{incident}\x1f{columns.patients[i]}" for i in with_patient]
-        for i, key in zip(with_patient, lookup_keys(keyring, PATIENT_ID, messages), strict=True):
-            patient_keys[i] = key
-    result.lines = array("q", columns.lines)
-    result.kana_keys = array("q", kana_keys)
-    result.patient_keys = array("q", patient_keys)
-    result.items = array("q", columns.items)
-    result.corporate = array("b", columns.corporate)
+    kana_keys = _keys(keyring, KANA_BIRTH, prepared.kana_messages)
+    patient_keys = _keys(keyring, PATIENT_ID, prepared.patient_messages)
+    lines = prepared.lines
+    result.lines = array("q", lines)
+    result.kana_keys = kana_keys
+    result.patient_keys = patient_keys
+    result.items = array("q", prepared.items)
+    result.corporate = array("b", prepared.corporate)
     mode = config.mode if write else VALIDATE
     if mode == VALIDATE:
         return result
-    row_keys, sealed = seal_records(keyring, columns.records, config.aad_prefix)
+    row_keys, sealed = seal_records(keyring, prepared.records, config.aad_prefix)
     base_id = config.job_id << LINE_BITS
-    ids = [base_id | line for line in columns.lines]
+    ids = [base_id | line for line in lines]
     if mode == COPY:
         heads = map(
             _VICTIM_HEAD.pack,
             repeat(8), repeat(8), ids, repeat(16), row_keys, repeat(8), repeat(config.incident_id),
-            repeat(8), repeat(config.job_id), repeat(4), columns.lines, map(len, sealed),
+            repeat(8), repeat(config.job_id), repeat(4), lines, map(len, sealed),
         )  # fmt: skip
-        tails = map(_VICTIM_TAIL.pack, repeat(8), columns.items, repeat(1), columns.corporate)
+        tails = map(_VICTIM_TAIL.pack, repeat(8), prepared.items, repeat(1), prepared.corporate)
         tuples = list(map(_join, zip(heads, sealed, tails, strict=False)))
         offsets = array("Q", [0])
         position = 0
@@ -254,10 +302,10 @@ def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
                 [uuid.UUID(bytes=k).hex for k in row_keys],
                 repeat(config.incident_id, n),
                 repeat(config.job_id, n),
-                columns.lines,
+                lines,
                 sealed,
-                columns.items,
-                columns.corporate,
+                prepared.items,
+                prepared.corporate,
                 strict=False,
             )
         )
