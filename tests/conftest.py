@@ -12,6 +12,21 @@ import pytest
 from tests.factories import PASSWORD, enrol_totp, member
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root_of_this_test_process(tmp_path_factory):
+    """Stored files (letter batches, uploads) in a directory of this test process. The processes of a parallel
+    run each have their own database, so their ids repeat: in one shared MEDIA_ROOT the letter run 1 of one
+    process replaced the files of the letter run 1 of another (seen: a sealed batch that did not authenticate)."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    media = tmp_path_factory.getbasetemp() / "media"
+    media.mkdir(exist_ok=True)
+    settings.MEDIA_ROOT = str(media)
+    setting_changed.send(sender=None, setting="MEDIA_ROOT", value=str(media), enter=True)
+    return media
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -193,11 +193,12 @@ def _results(chunks: Iterator, workers: int, config, write_from: int, write: boo
         pool.join()
 
 
-def existing_keys(incident_id: int, job_id: int) -> FirstSeen:
+def existing_keys(incident_id: int, job_id: int, expected: int = 0) -> FirstSeen:
     """Look-up keys of the case's victims from other imports → -(victim id) (negative: "already on the list").
 
     An import's keys are there once its commit pass has finished (they are written at its end, see
-    ``_write_buckets``); a cancelled import never wrote any rows."""
+    ``_write_buckets``); a cancelled import never wrote any rows. ``expected``: about how many keys the file
+    will add; the table is made large enough for them at once (growing it rehashes every key)."""
     from sonae.victims.models import ImportStatus, VictimKeyBucket
 
     rows = (
@@ -211,7 +212,7 @@ def existing_keys(incident_id: int, job_id: int) -> FirstSeen:
         keys.append(np.frombuffer(bytes(bucket_keys), dtype=">i8").astype(np.int64))
         ids.append(-((other << LINE_BITS) | np.frombuffer(bytes(bucket_lines), dtype=">u4").astype(np.int64)))
     known = sum(map(len, keys))
-    table = FirstSeen(capacity=2 * known)
+    table = FirstSeen(capacity=2 * (known + expected))
     if keys:
         table.setdefault_many(np.concatenate(keys), np.concatenate(ids))
     return table
@@ -311,7 +312,9 @@ def _run_pass(
             items, corporate = chunk_result.items, chunk_result.corporate
             lines_array = np.asarray(lines, dtype=np.int64)
             if seen is None:
-                seen = existing_keys(job.incident_id, job.pk)
+                # Two keys a row; rows estimated from the first chunk's bytes per row.
+                rows_ahead = chunk_result.rows * source.size // max(chunk_result.end_offset, 1)
+                seen = existing_keys(job.incident_id, job.pk, expected=2 * rows_ahead)
             # First occurrence of every key, a whole chunk at a time (rows without a key carry -1 and are their
             # own first occurrence).
             first_a = seen.setdefault_many(kana_keys, lines_array)
