@@ -10,9 +10,10 @@ JSON bytes) and the messages of their look-up keys. Every other row goes through
 which also writes all the error messages. So the results are those of the Python path by construction, as long
 as the fast path only takes rows for which its operations agree with Python's:
 
-* The chunk must be plain: no ``"`` (no quoted cells), no lone ``\\r``, no blank line, the same number of commas
-  on every line (then one record = one physical line, as ``csv`` reads it). Otherwise ``prepare`` returns None
-  and the worker takes the Python path for the whole chunk.
+* The chunk must be plain: no lone ``\\r``, no blank line, the same number of cells on every line, each cell
+  either without quotes or quoted as a whole with no line break inside (then one record = one physical line,
+  and polars reads the cells ``csv`` reads). Otherwise ``prepare`` returns None and the worker takes the Python
+  path for the whole chunk.
 * A row is taken only when each of its text cells holds characters of ``SAFE`` alone: printable ASCII other
   than ``"`` and ``\\``, the ideographic space and punctuation 、。々〆〇「」, hiragana, katakana, CJK unified
   ideographs and the full- and half-width forms (except the full-width quote and backslash). NFKC of these has
@@ -65,9 +66,16 @@ _PHONE = "^0[0-9]{1,4}-?[0-9]{1,4}-?[0-9]{3,4}$"
 TEXT_FIELDS = ("name", "kana", "address", "patient_id", "insurance_card")
 
 
+_FIELD = '"(?:[^"]|"")*"|[^",]*'  # a whole quoted cell ("" for a quote inside) or a cell without quotes
+
+
 def _plain_lines(text: str, width: int) -> str | None:
-    """The chunk's text without its final line break when every record is one plain line, else None."""
-    if '"' in text or not text:
+    """The chunk's text without its final line break when every record is one plain line, else None.
+
+    A line is plain when it holds ``width`` cells, each either without quotes or quoted as a whole (RFC 4180)
+    with no line break inside: there ``csv`` and polars read the same cells. Anything else (a stray quote, text
+    after a closing quote, a quoted line break) is left to ``csv``."""
+    if not text:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n")
@@ -77,7 +85,10 @@ def _plain_lines(text: str, width: int) -> str | None:
         text = text[:-1]
     if not text or text.startswith("\n") or "\n\n" in text:
         return None
-    if text.count(",") != (width - 1) * (text.count("\n") + 1):
+    if '"' not in text:
+        return text if text.count(",") == (width - 1) * (text.count("\n") + 1) else None
+    lines = pl.Series([text]).str.split("\n").explode()
+    if not lines.str.contains(f"^(?:{_FIELD})(?:,(?:{_FIELD})){{{width - 1}}}$").all():
         return None
     return text
 
@@ -210,7 +221,7 @@ def prepare(data: bytes, encoding: str, first_line: int, normaliser: ColumnNorma
             text.encode(),
             has_header=False,
             schema=dict.fromkeys(names, pl.String),
-            quote_char=None,
+            quote_char='"' if '"' in text else None,
             empty_string_is_null=False,
             truncate_ragged_lines=False,
         )
