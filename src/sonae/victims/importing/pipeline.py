@@ -369,8 +369,9 @@ def _run_pass(
         if commit and batch:
             writer.submit(batch, batch_first)
     if commit:
+        rows = _bucket_rows(job, vendor, buckets)  # laid out while the writer sends the last batch
         result.written = writer.close()
-        _write_buckets(job, vendor, buckets)
+        _write_buckets(job, vendor, rows)
 
     counts: Counter = Counter()
     for mask, n in masks.items():
@@ -516,39 +517,47 @@ def _insert_batch(batch: list) -> int:
 _BUCKET_HEAD = struct.Struct("!hiqiqiii")  # field count, incident, job, bucket, len(keys)
 
 
-def _write_buckets(job, vendor: str, buckets: BucketBuilder) -> None:
-    """Write the job's look-up keys (``VictimKeyBucket``), replacing any left by an earlier run of the same
-    job, in one transaction. Until the job is marked committed its victims are found by no look-up anyway."""
+def _bucket_rows(job, vendor: str, buckets: BucketBuilder) -> list:
+    """The job's ``VictimKeyBucket`` rows: models (SQLite) or binary COPY tuples joined in blocks (PostgreSQL)."""
+    from sonae.victims.models import VictimKeyBucket
+
+    if vendor != "postgresql":
+        return [
+            VictimKeyBucket(incident_id=job.incident_id, job_id=job.pk, bucket=b, keys=k, lines=n)
+            for b, k, n in buckets.buckets()
+        ]
+    head = _BUCKET_HEAD.pack
+    incident, job_id = job.incident_id, job.pk
+    blocks, parts = [], []
+    for number, keys, lines in buckets.buckets():
+        parts += (head(5, 8, incident, 8, job_id, 4, number, len(keys)), keys, len(lines).to_bytes(4), lines)
+        if len(parts) >= 4096:
+            blocks.append(b"".join(parts))
+            parts = []
+    blocks.append(b"".join(parts))
+    return blocks
+
+
+def _write_buckets(job, vendor: str, rows: list) -> None:
+    """Write the job's look-up keys (``VictimKeyBucket``, from ``_bucket_rows``), replacing any left by an earlier
+    run of the same job, in one transaction. Until the job is marked committed its victims are found by no
+    look-up anyway."""
     from sonae.victims.models import VictimKeyBucket
 
     with transaction.atomic():
         VictimKeyBucket.objects.filter(job_id=job.pk).delete()
         if vendor != "postgresql":
-            VictimKeyBucket.objects.bulk_create(
-                (
-                    VictimKeyBucket(incident_id=job.incident_id, job_id=job.pk, bucket=b, keys=k, lines=n)
-                    for b, k, n in buckets.buckets()
-                ),
-                batch_size=500,
-            )
+            VictimKeyBucket.objects.bulk_create(rows, batch_size=500)
             return
         from sonae.victims.importing.worker import COPY_HEADER, COPY_TRAILER
 
-        head = _BUCKET_HEAD.pack
-        incident, job_id = job.incident_id, job.pk
         with connection.cursor() as cursor:
             with cursor.cursor.copy(
                 "COPY victims_victimkeybucket (incident_id, job_id, bucket, keys, lines) FROM STDIN (FORMAT binary)"
             ) as copy:
                 copy.write(COPY_HEADER)
-                parts = []
-                for number, keys, lines in buckets.buckets():
-                    parts += (head(5, 8, incident, 8, job_id, 4, number, len(keys)), keys,
-                              len(lines).to_bytes(4), lines)  # fmt: skip
-                    if len(parts) >= 4096:
-                        copy.write(b"".join(parts))
-                        parts = []
-                copy.write(b"".join(parts))
+                for block in rows:
+                    copy.write(block)
                 copy.write(COPY_TRAILER)
 
 
