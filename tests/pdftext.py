@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import zlib
 
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+# The data ends right before "\nendstream": a compressed stream may itself end with the byte \r, so the \r is
+# kept, and the decompressor ignores what follows the end of the zlib stream.
+_STREAM = re.compile(rb"stream\r?\n(.*?)\nendstream", re.S)
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
 _PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
@@ -27,7 +29,7 @@ def pdf_text(pdf: bytes) -> str:
     streams = []
     for raw in _STREAM.findall(pdf):
         try:
-            streams.append(zlib.decompress(raw))
+            streams.append(zlib.decompressobj().decompress(raw))
         except zlib.error:
             streams.append(raw)
     glyphs: dict[int, str] = {}
