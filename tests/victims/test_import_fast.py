@@ -253,3 +253,48 @@ def test_the_worker_gives_the_same_chunk_result_either_way():
 
     assert records(polars) == records(python)
     assert records(polars)[1]["kana"] == "ヤマダ ハナコ"
+
+
+# -- forking ------------------------------------------------------------------------------------------------------
+
+
+def test_the_fast_path_is_used_only_by_pool_workers_of_a_process_that_has_not_run_polars(monkeypatch):
+    from sonae.victims.importing import pipeline
+
+    monkeypatch.setattr(fast, "_has_run", False)
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)
+    assert pipeline.fast_engine(2) is True
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 2)  # e.g. a task worker's heartbeat
+    assert pipeline.fast_engine(2) is False
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)
+    assert pipeline.fast_engine(0) is False  # inline: this process would run it
+    monkeypatch.setenv("SONAE_IMPORT_FAST", "0")
+    assert pipeline.fast_engine(2) is False
+    monkeypatch.delenv("SONAE_IMPORT_FAST")
+    fast_path("山田,ヤマダ\n", ["name", "kana"])
+    assert fast.has_run() and pipeline.fast_engine(2) is False
+
+
+FORKED = """
+import multiprocessing, sys
+from datetime import date
+from sonae.victims.importing import fast, pipeline
+from sonae.victims.importing.rows import ColumnNormaliser
+
+def child(text):
+    normaliser = ColumnNormaliser(["name", "kana"], today=date(2025, 6, 1))
+    return fast.prepare(text.encode(), "utf-8", 2, normaliser, "7").fast_rows
+
+assert pipeline.fast_engine(2) and "polars" in sys.modules and not fast.has_run()  # one thread here
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    print(sum(pool.map(child, ["山田,ヤマダ\\n田中,タナカ\\n"] * 4)))
+"""
+
+
+def test_workers_forked_after_polars_was_loaded_but_not_run_can_run_it():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FORKED], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "8"

@@ -1,7 +1,8 @@
 """The fast path of an import worker: parse and normalise a chunk's common rows in native code (polars).
 
-Pure module (no Django). Used only in worker processes (``worker.process_chunk``), never in a process that forks
-them: polars keeps a thread pool, which a forked child would inherit in a broken state.
+Pure module (no Django). Run only in worker processes (``worker.process_chunk``), never in a process that forks
+them: polars keeps a thread pool, which a forked child would inherit in a broken state. The forking process
+loads this module (and polars) before the fork without running it (``pipeline.fast_engine``).
 
 A million-person import spent two thirds of its worker time in ``rows.ColumnNormaliser`` and the ``csv`` module,
 calling C functions cell by cell from Python. Here polars reads the chunk and computes, a whole column per call,
@@ -200,8 +201,18 @@ def _kind(cell: str) -> tuple[bool, str]:
     return value in _CORPORATE, "" if known else "kind"
 
 
+_has_run = False
+
+
+def has_run() -> bool:
+    """Whether this process has run polars through ``prepare`` (then it must not fork workers that use it)."""
+    return _has_run
+
+
 def prepare(data: bytes, encoding: str, first_line: int, normaliser: ColumnNormaliser, incident: str):
     """``Prepared`` rows of a plain CSV chunk, or None when the chunk is not plain (see the module doc)."""
+    global _has_run
+    _has_run = True
     fields = normaliser.columns
     if any(len(indexes) != 1 for indexes in fields.values()):
         return None  # a field spread over several columns: the Python path joins them

@@ -163,11 +163,27 @@ def worker_count(size: int, chunk_bytes: int, requested: int | None) -> int:
 def fast_engine(workers: int) -> bool:
     """Whether the worker processes parse and normalise plain chunks with polars (``fast``).
 
-    Only in a pool, and only when this process has not loaded polars itself: its thread pool does not survive a
-    fork. ``SONAE_IMPORT_FAST=0`` turns it off (the pure-Python path gives the same results, slower)."""
-    if workers == 0 or "polars" in sys.modules or os.environ.get("SONAE_IMPORT_FAST", "1") == "0":
+    A fork copies one thread only, so the children must not need anything another thread held at that moment:
+    - polars' thread pool does not survive a fork (a child's first polars call waits for ever), so the fast path
+      is off in a process that has run polars itself (``fast.has_run``);
+    - polars is loaded here, before the fork, and not run (it starts no pool until it is run): the children do
+      not load a native library themselves;
+    - the fork happens from the only Python thread (the CLI; the import's writer thread starts after the fork).
+      A task worker has its heartbeat thread: there the pure-Python path runs. (Seen in two full test runs of
+      several, before this rule: an import in a task worker, resumed after a kill, that never finished. The
+      hang was not caught in the act; the rule removes every way a fast-path child could wait on another thread.)
+
+    ``SONAE_IMPORT_FAST=0`` turns the fast path off (the pure-Python path gives the same results)."""
+    if workers == 0 or os.environ.get("SONAE_IMPORT_FAST", "1") == "0":
         return False
-    return importlib.util.find_spec("polars") is not None
+    if threading.active_count() > 1:
+        return False
+    loaded = sys.modules.get("sonae.victims.importing.fast")
+    if loaded is None:
+        if "polars" in sys.modules or importlib.util.find_spec("polars") is None:
+            return False  # loaded (and perhaps run) by something else, or not installed
+        from . import fast as loaded
+    return not loaded.has_run()
 
 
 def _results(chunks: Iterator, workers: int, config, write_from: int, write: bool) -> Iterator:
@@ -283,12 +299,15 @@ def _run_pass(
     batch: list = []
     batch_first = write_from
     buckets = BucketBuilder()
-    writer = _Writer(
-        job, vendor, threaded=commit and vendor == "postgresql" and not connection.in_atomic_block
+    threaded = commit and vendor == "postgresql" and not connection.in_atomic_block
+    writer = (
+        None  # started once the worker processes are forked (``fast_engine``: no other thread at the fork)
     )
 
     with _chunks(source, job.file_kind, config.encoding, config.mapping, job.chunk_bytes) as chunks:
         for chunk_result in _results(chunks, count, config, write_from, commit):
+            if writer is None:
+                writer = _Writer(job, vendor, threaded=threaded)
             result.rows += chunk_result.rows
             for line, column, message in chunk_result.errors:
                 result.issues.append(
@@ -366,6 +385,8 @@ def _run_pass(
                 progress(
                     "commit" if commit else "validate", chunk_result.end_offset, source.size, result.rows
                 )
+        if writer is None:
+            writer = _Writer(job, vendor, threaded=threaded)
         if commit and batch:
             writer.submit(batch, batch_first)
     if commit:
