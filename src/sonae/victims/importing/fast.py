@@ -30,7 +30,6 @@ as the fast path only takes rows for which its operations agree with Python's:
 from __future__ import annotations
 
 import os
-import unicodedata
 from datetime import date
 
 os.environ.setdefault("POLARS_MAX_THREADS", "1")  # one worker process per core already
@@ -41,13 +40,12 @@ from sonae.jp.wareki import ERAS, GREGORIAN_ADOPTED  # noqa: E402
 from sonae.victims.items import is_marked  # noqa: E402
 
 from .rows import (  # noqa: E402
-    _CORPORATE,
-    _INDIVIDUAL,
     MAX_LENGTHS,
     MEMO_LIMIT,
     ColumnNormaliser,
     _items_cell,
     parse_birth,
+    read_kind,
 )
 from .worker import Prepared, prepared_of  # noqa: E402
 
@@ -193,12 +191,11 @@ def _birth(today_iso: str):
 
 
 def _kind(cell: str) -> tuple[bool, str]:
-    """``ColumnNormaliser``'s reading of a 個人・法人 cell: (corporate, "" or an error)."""
+    """``ColumnNormaliser``'s reading of a 個人・法人 cell (``rows.read_kind``): (corporate, "" or an error)."""
     if not cell:
         return False, ""
-    value = unicodedata.normalize("NFKC", cell).strip().upper()
-    known = value in _CORPORATE or value in _INDIVIDUAL
-    return value in _CORPORATE, "" if known else "kind"
+    corporate, known = read_kind(cell)
+    return corporate, "" if known else "kind"
 
 
 _has_run = False

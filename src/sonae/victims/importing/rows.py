@@ -432,8 +432,7 @@ class ColumnNormaliser:
                     continue
                 hit = memo.get(cell)
                 if hit is None:
-                    value = _NFKC(cell).strip().upper()
-                    hit = memo[cell] = (value in _CORPORATE, value in _CORPORATE or value in _INDIVIDUAL)
+                    hit = memo[cell] = read_kind(cell)
                 corporate[i] = hit[0]
                 if not hit[1]:
                     flag([i], "kind", MESSAGES["kind"])
@@ -471,6 +470,12 @@ class ColumnNormaliser:
         out.items = items
         out.corporate = corporate
         return out
+
+
+def read_kind(cell: str) -> tuple[bool, bool]:
+    """(corporate, known) of a 個人・法人 cell that is not empty."""
+    value = _NFKC(cell).strip().upper()
+    return value in _CORPORATE, value in _CORPORATE or value in _INDIVIDUAL
 
 
 def _items_cell(cell: str) -> tuple[int, str]:

@@ -256,30 +256,24 @@ def _store_issues(job: ImportJob, result: PassResult) -> None:
         )
     )
     ImportIssue.objects.filter(job=job).delete()
+    rows = (
+        (job.pk, kind, line, column[:100], message[:300], dup_line, dup_victim, basis,
+         kind == IssueKind.DUPLICATE and line in kept)
+        for kind, line, column, message, dup_line, dup_victim, basis in result.issues
+    )  # fmt: skip
     if connection.vendor == "postgresql":
         # One COPY: a large list's thousands of duplicates took half a second through bulk_create.
         columns = 'job_id, kind, line, "column", message, duplicate_of_line, duplicate_of_victim, basis, import_anyway'
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {ImportIssue._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for kind, line, column, message, dup_line, dup_victim, basis in result.issues:
-                    copy.write_row((job.pk, kind, line, column[:100], message[:300], dup_line, dup_victim, basis,
-                                    kind == IssueKind.DUPLICATE and line in kept))  # fmt: skip
+                for row in rows:
+                    copy.write_row(row)
         return
+    fields = ("job_id", "kind", "line", "column", "message", "duplicate_of_line", "duplicate_of_victim", "basis",
+              "import_anyway")  # fmt: skip
     batch: list[ImportIssue] = []
-    for kind, line, column, message, dup_line, dup_victim, basis in result.issues:
-        batch.append(
-            ImportIssue(
-                job=job,
-                kind=kind,
-                line=line,
-                column=column[:100],
-                message=message[:300],
-                duplicate_of_line=dup_line,
-                duplicate_of_victim=dup_victim,
-                basis=basis,
-                import_anyway=kind == IssueKind.DUPLICATE and line in kept,
-            )
-        )
+    for row in rows:
+        batch.append(ImportIssue(**dict(zip(fields, row, strict=True))))
         if len(batch) >= 5000:
             ImportIssue.objects.bulk_create(batch)
             batch = []
