@@ -169,9 +169,9 @@ def fast_engine(workers: int) -> bool:
     - polars is loaded here, before the fork, and not run (it starts no pool until it is run): the children do
       not load a native library themselves;
     - the fork happens from the only Python thread (the CLI; the import's writer thread starts after the fork).
-      A task worker has its heartbeat thread: there the pure-Python path runs. (Seen in two full test runs of
-      several, before this rule: an import in a task worker, resumed after a kill, that never finished. The
-      hang was not caught in the act; the rule removes every way a fast-path child could wait on another thread.)
+      A task worker has its heartbeat thread: there the pure-Python path runs. (This rule came after an import in
+      a task worker that never finished, in three CI runs; the cause turned out to be the pool workers keeping the
+      task worker's SIGTERM handler, see ``worker._default_signals``, not polars.)
 
     ``SONAE_IMPORT_FAST=0`` turns the fast path off (the pure-Python path gives the same results)."""
     if workers == 0 or os.environ.get("SONAE_IMPORT_FAST", "1") == "0":
@@ -194,19 +194,84 @@ def _results(chunks: Iterator, workers: int, config, write_from: int, write: boo
             yield worker_module.process_chunk(chunk, write and chunk.index >= write_from)
         return
     pool = _pool(workers, config)
+    processes = list(pool._pool)  # the pool's worker processes (it has no public accessor)
+    pending: deque = deque()
     try:
-        pending: deque = deque()
         for chunk in chunks:
             pending.append(
                 pool.apply_async(worker_module.process_chunk, (chunk, write and chunk.index >= write_from))
             )
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield _get(pending.popleft(), processes)
         while pending:
-            yield pending.popleft().get()
+            yield _get(pending.popleft(), processes)
     finally:
-        pool.terminate()
-        pool.join()
+        stop_pool(pool, pending, processes)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended while the import still needed it (killed, out of memory)."""
+
+
+def _get(result, processes: list) -> object:
+    """The result of a chunk. A pool never hears of a worker that dies: its chunk would be waited for forever.
+    The workers end only when told to (no ``maxtasksperchild``), so one that has ended has died."""
+    while not result.ready():
+        result.wait(1.0)
+        dead = _dead(processes)
+        if dead and not result.ready():
+            raise WorkerDied(f"an import worker process ended (exit code {dead[0]})")
+    return result.get()
+
+
+def _dead(processes: list) -> list[int]:
+    """Exit codes of the worker processes that have ended."""
+    return [process.exitcode for process in processes if process.exitcode is not None]
+
+
+STOP_SECONDS = 60.0
+
+
+def stop_pool(pool, pending: deque, processes: list, timeout: float = STOP_SECONDS) -> bool:
+    """Stop the worker processes, never waiting longer than ``timeout``; whether they stopped cleanly.
+
+    Not ``Pool.terminate()``: it can wait for ever. It SIGTERMs workers that may be writing a result (the
+    pool's result thread then waits for the rest of a message that never comes: seen in CI, an import stopped
+    by an unreadable file while chunks were in flight), and it takes the task queue's lock while a worker may
+    still need it to read its end-of-work sentinel. Instead the chunks in flight are waited for (an import that
+    stops early loses at most two chunks of work per worker), then ``close()`` lets each worker read its
+    sentinel and exit. A worker that does not finish in time is killed and the pool's threads are left to
+    end with the process (daemon threads). ``processes``: the workers the pool started with (it replaces a
+    dead one behind our back)."""
+    deadline = time.monotonic() + timeout
+
+    def left() -> float:
+        return max(0.0, deadline - time.monotonic())
+
+    processes = processes + [process for process in pool._pool if process not in processes]
+    for result in pending:
+        while not result.ready() and left() > 0 and not _dead(processes):
+            result.wait(min(left(), 0.5))
+    # A dead worker's chunk stays in the pool's books: the pool would never send the end-of-work sentinels.
+    if all(result.ready() for result in pending) and not _dead(processes):
+        pool.close()
+        for process in processes:
+            process.join(left())
+        if not any(process.is_alive() for process in processes):
+            pool.join()  # its threads end once every worker has read its sentinel and exited
+            return True
+    # terminate() from a daemon thread, waited for briefly: it stops the pool from replacing workers and releases
+    # its pipes and threads when it can. It cannot hold up the import, nor the interpreter's exit (once called,
+    # it is no longer registered to run then). A killed worker may hold the task queue's lock: then it waits
+    # for ever, in that thread only.
+    stopper = threading.Thread(target=pool.terminate, name="sonae-import-pool-stop", daemon=True)
+    stopper.start()
+    for process in processes:
+        process.kill()
+    stopper.join(2.0)
+    for process in pool._pool:  # started by the pool in the meantime
+        process.kill()
+    return False
 
 
 def existing_keys(incident_id: int, job_id: int, expected: int = 0) -> FirstSeen:

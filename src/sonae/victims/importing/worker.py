@@ -130,11 +130,25 @@ def init_worker(config: WorkerConfig, die_with_parent: bool = False) -> None:
     global _config, _normaliser
     if die_with_parent:
         _die_with_parent()
+        _default_signals()
         # A worker makes millions of short-lived lists and tuples and no reference cycles: the cyclic collector
         # would spend a tenth of its time finding nothing.
         gc.disable()
     _config = config
     _normaliser = ColumnNormaliser(config.mapping, today=config.today, default_items=config.default_items)
+
+
+def _default_signals() -> None:
+    """A forked worker keeps its parent's signal handlers. A task worker's SIGTERM handler (django-tasks-db: "shut
+    down gracefully after the current task") would make a pool worker ignore the SIGTERM that stops it, and the
+    import would wait for it for ever (seen in CI: a resumed import in a task worker that never finished). SIGTERM
+    ends a worker; Ctrl+C is for the parent, which stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGQUIT"):
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def _die_with_parent() -> None:
