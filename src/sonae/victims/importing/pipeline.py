@@ -165,18 +165,16 @@ def fast_engine(workers: int) -> bool:
 
     A fork copies one thread only, so the children must not need anything another thread held at that moment:
     - polars' thread pool does not survive a fork (a child's first polars call waits for ever), so the fast path
-      is off in a process that has run polars itself (``fast.has_run``);
-    - polars is loaded here, before the fork, and not run (it starts no pool until it is run): the children do
-      not load a native library themselves;
-    - the fork happens from the only Python thread (the CLI; the import's writer thread starts after the fork).
-      A task worker has its heartbeat thread: there the pure-Python path runs. (This rule came after an import in
-      a task worker that never finished, in three CI runs; the cause turned out to be the pool workers keeping the
-      task worker's SIGTERM handler, see ``worker._default_signals``, not polars.)
+      is off in a process that has run polars itself (``fast.has_run``), or where something else loaded it;
+    - polars is loaded here, before the fork, and not run (it starts no thread until it is run): the children do
+      not load a native library themselves, and no other thread of this process (a task worker's heartbeat, the
+      import's writer) ever holds a lock of polars' or its allocator's.
+    So the CLI and the task workers (imports started from the case page) both take it. (An import in a task
+    worker that never finished, in three CI runs, had once been put down to polars; its cause was the pool
+    workers keeping the task worker's SIGTERM handler, see ``worker._default_signals``.)
 
     ``SONAE_IMPORT_FAST=0`` turns the fast path off (the pure-Python path gives the same results)."""
     if workers == 0 or os.environ.get("SONAE_IMPORT_FAST", "1") == "0":
-        return False
-    if threading.active_count() > 1:
         return False
     loaded = sys.modules.get("sonae.victims.importing.fast")
     if loaded is None:
@@ -365,9 +363,7 @@ def _run_pass(
     batch_first = write_from
     buckets = BucketBuilder()
     threaded = commit and vendor == "postgresql" and not connection.in_atomic_block
-    writer = (
-        None  # started once the worker processes are forked (``fast_engine``: no other thread at the fork)
-    )
+    writer = None  # started once the worker processes are forked (the fork copies one thread only)
 
     with _chunks(source, job.file_kind, config.encoding, config.mapping, job.chunk_bytes) as chunks:
         for chunk_result in _results(chunks, count, config, write_from, commit):
