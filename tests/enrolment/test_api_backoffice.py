@@ -9,13 +9,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from sonae.enrolment.models import Deposit, RosterEntry, RosterImport
+from sonae.enrolment.models import Deposit, Quote, RosterEntry, RosterImport
 from sonae.enrolment.services import deposit_import, roster_import_validate
+from tests.factories import enrol_totp
 from tests.pdftext import pdf_text
 
-from .conftest import jst
+from .conftest import jst, member
 from .helpers import deposit_csv, quoted, submitted
-from .test_api import bearer
+from .test_api import QUOTE_BODY, bearer
 from .test_roster import BAD_ROWS, GOOD_ROWS, roster_csv
 
 pytestmark = pytest.mark.django_db
@@ -311,6 +312,32 @@ def test_a_provider_sees_its_eligibility_in_each_open_window(
         f"/api/v1/enrolment/eligibility?organisation_id={sakura.pk}", headers=bearer(agency)
     )
     assert for_sakura.status_code == 200 and for_sakura.json()["organisation_id"] == sakura.pk
+
+
+def test_an_agency_viewer_checks_a_providers_eligibility_but_cannot_quote_for_it(
+    client, year_2025, sakura, sakura_entry, agency, time_machine
+):
+    time_machine.move_to(jst(2025, 8, 20, 10), tick=False)
+    viewer = bearer(agency, "viewer")
+    response = client.get(f"/api/v1/enrolment/eligibility?organisation_id={sakura.pk}", headers=viewer)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["organisation_id"] == sakura.pk and body["windows"][0]["eligible"] is True
+    quote = client.post(
+        "/api/v1/enrolment/quotes",
+        {**QUOTE_BODY, "organisation_id": sakura.pk},
+        content_type="application/json",
+        headers=viewer,
+    )
+    assert quote.status_code == 403 and quote.json() == DENIED
+    assert not Quote.objects.exists()
+
+
+def test_an_agency_viewer_is_refused_the_quote_page(client, year_2025, sakura, sakura_entry, agency):
+    viewer = member(agency, "viewer")
+    enrol_totp(viewer.user)
+    client.force_login(viewer.user)
+    assert client.get(f"/enrolment/quotes/new/?organisation={sakura.pk}").status_code == 403
 
 
 def test_eligibility_of_another_provider_is_not_found(

@@ -4,6 +4,8 @@ API lists of quotes, applications and policies."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -188,3 +190,78 @@ def test_api_lists_read_a_fixed_number_of_queries(enrolled, agency_actor, kind):
         many = reads(client, path, **auth)
     assert few.shows(*_numbers(kind, first)) and many.shows(*_numbers(kind, first + more))
     assert_no_query_per_row(few, many)
+
+
+# --- lists filtered by payment status (the database filters, then the page is read) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/enrolment/applications/?payment=unpaid",
+        "/enrolment/applications/?payment=paid",
+        "/api/v1/enrolment/applications?payment=unpaid",
+        "/api/v1/enrolment/unpaid-applications",
+    ],
+)
+def test_lists_by_payment_status_read_a_fixed_number_of_queries(enrolled, agency_actor, url):
+    api = url.startswith("/api/")
+    client, auth = (Client(), _token(agency_actor.organisation)) if api else (_login(agency_actor), {})
+    wanted = "paid" if "payment=paid" in url else "unpaid"
+    with time_machine.travel(READ_AT, tick=False):
+        client.get(url, **auth)
+        first = [enrolled(n) for n in range(0, 4)]
+        few = reads(client, url, **auth)
+        more = [enrolled(n) for n in range(4, 10)]
+        many = reads(client, url, **auth)
+    shown = [a.number for a in first + more if a.payment_status == wanted]
+    hidden = [a.number for a in first + more if a.payment_status != wanted]
+    assert len(shown) >= 4 and hidden
+    assert many.shows(*shown) and not any(many.shows(number) for number in hidden)
+    assert_no_query_per_row(few, many)
+
+
+def test_a_page_of_the_unpaid_list_reads_the_deposits_of_that_page_only(enrolled, agency_actor):
+    """The filter runs in the database: the deposits read are those of the page's applications, not of every
+    application the agency can see."""
+    client, auth = Client(), _token(agency_actor.organisation)
+    with time_machine.travel(READ_AT, tick=False):
+        for n in range(0, 8):
+            enrolled(n)
+        page = reads(client, "/api/v1/enrolment/unpaid-applications?limit=2", **auth)
+    assert json.loads(page.text)["count"] == 5  # n % 3 != 0: submitted only, or accepted and unpaid
+    prefetch = [q for q in page.queries if q.startswith('SELECT "enrolment_deposit"') and "IN (" in q]
+    assert len(prefetch) == 1
+    ids = re.search(r'"application_id" IN \(([^)]*)\)', prefetch[0]).group(1)
+    assert len(ids.split(",")) == 2
+
+
+# --- the two-factor question (``sonae.core.policy.requires_mfa``) -------------------------------------------------
+
+MFA_QUESTION = ('FROM "core_membership"', '"core_organisation"."kind" IN')
+
+
+def _asked(page) -> int:
+    return sum(all(part in sql for part in MFA_QUESTION) for sql in page.queries)
+
+
+def test_a_page_asks_the_database_once_whether_two_factor_is_required(enrolled, agency_actor):
+    """The staff-session check, the two-factor gate, the navbar and the banner share one answer, on the first page
+    of a session too."""
+    client = _login(agency_actor)
+    with time_machine.travel(READ_AT, tick=False):
+        enrolled(0)
+        first = reads(client, "/enrolment/payments/")  # the session's first page
+        then = reads(client, "/enrolment/applications/")
+    assert (_asked(first), _asked(then)) == (1, 1)
+    assert sum('FROM "mfa_authenticator"' in sql for sql in first.queries + then.queries) == 2
+
+
+def test_a_provider_page_asks_once_too(year_2025):
+    actor = _provider(0)
+    client = _login(actor)
+    with time_machine.travel(READ_AT, tick=False):
+        first = reads(client, "/enrolment/")
+        then = reads(client, "/enrolment/applications/")
+    assert (_asked(first), _asked(then)) == (1, 1)
+    assert not any('FROM "mfa_authenticator"' in sql for sql in first.queries + then.queries)

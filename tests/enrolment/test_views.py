@@ -3,11 +3,14 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from sonae.core.errors import PermissionDenied
+from sonae.core.models import User
+from sonae.enrolment.exports import export_workbook
 from sonae.enrolment.models import Application, Deposit, Policy, RosterEntry
 from sonae.enrolment.services import application_accept, deposit_import
 from tests.factories import enrol_totp
 
-from .conftest import jst
+from .conftest import jst, member
 from .helpers import COMPLETE_FORM, deposit_csv, drafted, quoted, submitted
 from .test_roster import BAD_ROWS, GOOD_ROWS, roster_csv
 
@@ -196,6 +199,24 @@ def test_payments_page_is_agency_only(client, in_time, year_2025, sakura_actor, 
     client.logout()
     login(client, agency_actor)
     assert client.get("/enrolment/payments/").status_code == 200
+
+
+def test_back_office_pages_refuse_what_the_role_may_not_do(client, in_time, year_2025, agency):
+    viewer = member(agency, "viewer")
+    login(client, viewer)
+    assert client.get("/enrolment/funnel/").status_code == 200  # a viewer reads the back office
+    assert client.get("/enrolment/export/").status_code == 403  # but exports need staff
+    assert client.post("/enrolment/payments/upload/").status_code == 403
+    with pytest.raises(PermissionDenied) as refused:
+        export_workbook(viewer)
+    assert refused.value.message == "この操作を行う権限がありません。"
+
+
+def test_a_user_of_no_organisation_is_refused_the_back_office(client, in_time, year_2025):
+    stranger = User.objects.create_user(email="stranger@example.jp", password="x" * 12)
+    client.force_login(stranger)
+    assert client.get("/enrolment/funnel/").status_code == 403
+    assert client.get("/enrolment/payments/").status_code == 403
 
 
 def test_roster_upload_with_bad_rows_shows_every_line_and_commits_nothing_unless_asked(

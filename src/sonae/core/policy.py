@@ -70,12 +70,23 @@ def user_may(user, action: str, organisation=None) -> bool:
     return any(membership_allows(m, action) for m in memberships)
 
 
+_REQUIRES_MFA = "_sonae_requires_mfa"
+
+
 def requires_mfa(user) -> bool:
-    """Agency, insurer and desk members must enrol a TOTP device (DESIGN §1)."""
+    """Agency, insurer and desk members must enrol a TOTP device (DESIGN §1).
+
+    The answer is kept on the user object: ``request.user`` is loaded afresh for each request, and the staff-session
+    check, the two-factor gate (then the navbar and the banner) and the API's session sign-in all ask on the first
+    page of a session — one query a page instead of one per asker."""
     from django.conf import settings
 
     if user is None or not user.is_authenticated:
         return False
-    return Membership.objects.filter(
-        user=user, organisation__kind__in=settings.SONAE_MFA_REQUIRED_KINDS, organisation__is_active=True
-    ).exists()
+    required = getattr(user, _REQUIRES_MFA, None)
+    if required is None:
+        required = Membership.objects.filter(
+            user=user, organisation__kind__in=settings.SONAE_MFA_REQUIRED_KINDS, organisation__is_active=True
+        ).exists()
+        setattr(user, _REQUIRES_MFA, required)
+    return required

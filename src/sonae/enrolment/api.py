@@ -387,7 +387,10 @@ def quote_create(request, payload: QuoteIn):
         organisation = actor.organisation
     else:
         try:
-            organisation = selectors.provider_organisations_for(actor).get(pk=payload.organisation_id)
+            # Found in the read scope, so that an agency viewer is refused the quote (403 from the service)
+            # for a provider it may see, not told that the provider does not exist.
+            providers = selectors.provider_organisations_for(actor, "enrolment.quote.view")
+            organisation = providers.get(pk=payload.organisation_id)
         except (Organisation.DoesNotExist, ValueError):
             raise NotFound() from None
     quote = services.quote_create(
@@ -419,8 +422,7 @@ def application_list(request, filters: Query[ApplicationFilter], page: Query[Lis
         status=filters.status,
         organisation__name__icontains=filters.q,
     )
-    if filters.payment:  # a property of each application (its deposits), as the page filters it
-        applications = [a for a in applications if a.payment_status == filters.payment]
+    applications = selectors.applications_by_payment(applications, filters.payment)
     return paginate(request, applications, page, _application_out, export=APPLICATION_EXPORT)
 
 

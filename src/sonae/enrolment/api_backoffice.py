@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 
 from sonae.api.files import XLSX, file_openapi, file_response
 from sonae.core.errors import InvalidInput
-from sonae.core.policy import require as _require
+from sonae.core.policy import require
 from sonae.jp.calendar import tokyo_date
 from sonae.programme.selectors import programme_year_get
 
@@ -98,7 +98,7 @@ def _attention(item) -> dict:
 def funnel(request, query: Query[YearQuery]):
     from django.utils import timezone
 
-    actor = _require(request.auth, "enrolment.backoffice.view")
+    actor = require(request.auth, "enrolment.backoffice.view")
     now = timezone.now()
     year = _year(query.year, now)
     if year is None:
@@ -151,7 +151,7 @@ def _row(r) -> dict:
 def statistics(request, query: Query[YearQuery]):
     from django.utils import timezone
 
-    actor = _require(request.auth, "enrolment.statistics.view")
+    actor = require(request.auth, "enrolment.statistics.view")
     year = _year(query.year, timezone.now())
     if year is None:
         empty: list = []
@@ -192,7 +192,7 @@ class ExportQuery(Schema):
 def export(request, query: Query[ExportQuery]):
     from django.utils import timezone
 
-    actor = _require(request.auth, "enrolment.export")
+    actor = require(request.auth, "enrolment.export")
     year = programme_year_get(query.year) if query.year else None
     content = export_workbook(actor, kinds=[query.kind] if query.kind else None, year=year)
     stamp = tokyo_date(timezone.now())

@@ -5,10 +5,10 @@ insurance as PDF — the same renderers and selectors as the pages' downloads (a
 from __future__ import annotations
 
 from sonae.api.files import PDF, file_openapi, file_response, render_or_503
+from sonae.core.policy import require
 
 from . import pdf, selectors
 from .api import router
-from .api_backoffice import _require
 
 
 @router.get(
@@ -18,7 +18,7 @@ from .api_backoffice import _require
     openapi_extra=file_openapi(PDF, description="PDF"),
 )
 def quote_pdf(request, quote_id: int):
-    quote = selectors.quote_get(_require(request.auth, "enrolment.quote.view"), quote_id)
+    quote = selectors.quote_get(require(request.auth, "enrolment.quote.view"), quote_id)
     return file_response(render_or_503(lambda: pdf.quote_pdf(quote)), PDF, f"quote-{quote.number}.pdf")
 
 
@@ -30,7 +30,7 @@ def quote_pdf(request, quote_id: int):
 )
 def application_pdf(request, application_id: int):
     application = selectors.application_get(
-        _require(request.auth, "enrolment.application.view"), application_id
+        require(request.auth, "enrolment.application.view"), application_id
     )
     content = render_or_503(lambda: pdf.application_pdf(application))
     return file_response(content, PDF, f"application-{application.number}.pdf")
@@ -43,6 +43,6 @@ def application_pdf(request, application_id: int):
     openapi_extra=file_openapi(PDF, description="PDF"),
 )
 def policy_certificate(request, policy_id: int):
-    policy = selectors.policy_get(_require(request.auth, "enrolment.policy.view"), policy_id)
+    policy = selectors.policy_get(require(request.auth, "enrolment.policy.view"), policy_id)
     content = render_or_503(lambda: pdf.certificate_pdf(policy))
     return file_response(content, PDF, f"certificate-{policy.number}.pdf")

@@ -16,11 +16,12 @@ from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from sonae.api.listing import Export, ListParams, list_get, paginate
+from sonae.core.policy import require
 from sonae.documents.tabular import Column
 
 from . import selectors, services
 from .api import APPLICATION_EXPORT, ApplicationOut, _application_out, router
-from .api_backoffice import MAX_ID, LineErrorsOut, _read, _require
+from .api_backoffice import MAX_ID, LineErrorsOut, _read
 
 # --- payments ----------------------------------------------------------------------------------------------------
 
@@ -90,7 +91,7 @@ def _deposit(d) -> dict:
     "します。`updated_since` は消込日時（未消込は取り込み日時）に適用します。",
 )
 def deposit_list(request, filters: Query[DepositFilter], page: Query[ListParams]):
-    actor = _require(request.auth, "enrolment.payment.view")
+    actor = require(request.auth, "enrolment.payment.view")
     deposits = selectors.deposits_for(actor).annotate(
         changed_at=Coalesce("matched_at", "deposit_import__uploaded_at")
     )
@@ -114,7 +115,7 @@ def deposit_list(request, filters: Query[DepositFilter], page: Query[ListParams]
     description="提出済・受理済で、未入金・一部入金、または過入金の処理が未記録の加入依頼を返します（消込の相手先。代理店のみ）。",
 )
 def unpaid_application_list(request, page: Query[ListParams]):
-    actor = _require(request.auth, "enrolment.payment.view")
+    actor = require(request.auth, "enrolment.payment.view")
     return paginate(
         request, selectors.unpaid_applications(actor), page, _application_out, export=APPLICATION_EXPORT
     )
@@ -175,7 +176,7 @@ def _deposit_import(i) -> dict:
     description="取り込んだ入金明細（銀行の入金一覧）を新しい順に返します。`updated_since` は取込日時に適用します。",
 )
 def deposit_import_list(request, page: Query[ListParams]):
-    actor = _require(request.auth, "enrolment.payment.view")
+    actor = require(request.auth, "enrolment.payment.view")
     return paginate(
         request,
         selectors.deposit_imports_for(actor).order_by("-uploaded_at", "-id"),
@@ -195,7 +196,7 @@ def deposit_import_list(request, page: Query[ListParams]):
     "（400 `import_rejected`）。`accept_valid_only=true` でエラー行を除いて取り込みます。取込済みの入金は除きます。",
 )
 def deposit_import(request, file: File[UploadedFile], accept_valid_only: Form[bool] = False):
-    actor = _require(request.auth, "enrolment.payment.manage")
+    actor = require(request.auth, "enrolment.payment.manage")
     try:
         result = services.deposit_import(
             actor=actor, file_name=file.name or "", data=_read(file), accept_valid_only=accept_valid_only
@@ -229,7 +230,7 @@ class OverpaymentIn(Schema):
     "`accept_difference` とメモ、払込期限後の入金はメモが必要です（400）。全額の入金で契約が発行されます。",
 )
 def deposit_match(request, deposit_id: int, payload: MatchIn):
-    actor = _require(request.auth, "enrolment.payment.manage")
+    actor = require(request.auth, "enrolment.payment.manage")
     deposit = selectors.deposit_get(actor, deposit_id)
     application = selectors.application_get(actor, payload.application_id)
     services.deposit_match(
@@ -249,7 +250,7 @@ def deposit_match(request, deposit_id: int, payload: MatchIn):
     description="契約発行前の消込を、理由を記録して取り消します（代理店のスタッフ以上）。",
 )
 def deposit_unmatch(request, deposit_id: int, payload: DepositReasonIn):
-    actor = _require(request.auth, "enrolment.payment.manage")
+    actor = require(request.auth, "enrolment.payment.manage")
     deposit = selectors.deposit_get(actor, deposit_id)
     services.deposit_unmatch(actor=actor, deposit=deposit, reason=payload.reason)
     return _deposit(selectors.deposit_get(actor, deposit_id))
@@ -262,7 +263,7 @@ def deposit_unmatch(request, deposit_id: int, payload: DepositReasonIn):
     description="保険料ではない入金を、理由を記録して対象外にします（代理店のスタッフ以上）。",
 )
 def deposit_ignore(request, deposit_id: int, payload: DepositReasonIn):
-    actor = _require(request.auth, "enrolment.payment.manage")
+    actor = require(request.auth, "enrolment.payment.manage")
     deposit = selectors.deposit_get(actor, deposit_id)
     services.deposit_ignore(actor=actor, deposit=deposit, reason=payload.reason)
     return _deposit(selectors.deposit_get(actor, deposit_id))
@@ -276,7 +277,7 @@ def deposit_ignore(request, deposit_id: int, payload: DepositReasonIn):
     "発行されます。過入金でない加入依頼は 409 です。",
 )
 def overpayment_resolve(request, application_id: int, payload: OverpaymentIn):
-    actor = _require(request.auth, "enrolment.payment.manage")
+    actor = require(request.auth, "enrolment.payment.manage")
     application = selectors.application_get(actor, application_id)
     services.application_resolve_overpayment(actor=actor, application=application, note=payload.note)
     return _application_out(selectors.application_get(actor, application_id))

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 
 from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.core.errors import InvalidInput, NotEligible, NotFound
+from sonae.core.policy import require
 from sonae.documents.tabular import Column
 from sonae.jp.calendar import tokyo_date
 from sonae.programme.businesses import business_label
@@ -25,7 +26,7 @@ from sonae.programme.selectors import windows_open_at
 
 from . import selectors, services
 from .api import router
-from .api_backoffice import LineErrorsOut, _read, _require
+from .api_backoffice import LineErrorsOut, _read
 from .models import RosterImport
 
 # --- the roster of certified businesses --------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def _entry(e) -> dict:
     description="医療関連サービスマークの認定事業者と認定（業務・有効期限）を返します（振興会と代理店）。",
 )
 def entry_list(request, filters: Query[RosterFilter], page: Query[ListParams]):
-    actor = _require(request.auth, "enrolment.roster.view")
+    actor = require(request.auth, "enrolment.roster.view")
     entries = selectors.roster_entries_for(actor)
     q = filters.q.strip()
     if q:
@@ -124,7 +125,7 @@ def entry_list(request, filters: Query[RosterFilter], page: Query[ListParams]):
     description="名簿の事業者1件と、その認定を返します（振興会と代理店）。",
 )
 def entry_detail(request, entry_id: int):
-    actor = _require(request.auth, "enrolment.roster.view")
+    actor = require(request.auth, "enrolment.roster.view")
     return _entry(selectors.roster_entry_get(actor, entry_id))
 
 
@@ -152,7 +153,7 @@ CHANGE_LABELS = {"+": "登録", "~": "変更", "-": "削除"}
     "各行は変更後の内容です。",
 )
 def entry_history(request, entry_id: int):
-    actor = _require(request.auth, "enrolment.roster.view")
+    actor = require(request.auth, "enrolment.roster.view")
     entry = selectors.roster_entry_get(actor, entry_id)
     return [
         {
@@ -232,7 +233,7 @@ def _roster_import(i: RosterImport) -> dict:
     "`updated_since` はアップロード日時に適用します。",
 )
 def import_list(request, page: Query[ListParams]):
-    actor = _require(request.auth, "enrolment.roster.manage")
+    actor = require(request.auth, "enrolment.roster.manage")
     return paginate(
         request,
         selectors.roster_imports_for(actor).order_by("-uploaded_at", "-id"),
@@ -251,7 +252,7 @@ def import_list(request, page: Query[ListParams]):
     "（名簿はまだ変更しません）。エラーのある行は行番号と理由を返します。反映は commit、取りやめは discard で行います。",
 )
 def import_upload(request, file: File[UploadedFile]):
-    actor = _require(request.auth, "enrolment.roster.manage")
+    actor = require(request.auth, "enrolment.roster.manage")
     upload = services.roster_import_validate(actor=actor, file_name=file.name or "", data=_read(file))
     return Status(201, _roster_import(upload))
 
@@ -263,7 +264,7 @@ def import_upload(request, file: File[UploadedFile]):
     description="取込1件の検証結果（エラー行）と反映の結果を返します。",
 )
 def import_detail(request, roster_import_id: int):
-    actor = _require(request.auth, "enrolment.roster.manage")
+    actor = require(request.auth, "enrolment.roster.manage")
     return _roster_import(selectors.roster_import_get(actor, roster_import_id))
 
 
@@ -275,7 +276,7 @@ def import_detail(request, roster_import_id: int):
     "だけ正しい行を反映します（指定しなければ何も反映せず 400）。反映・破棄済みは 409 です。",
 )
 def import_commit(request, roster_import_id: int, payload: CommitIn):
-    actor = _require(request.auth, "enrolment.roster.manage")
+    actor = require(request.auth, "enrolment.roster.manage")
     upload = selectors.roster_import_get(actor, roster_import_id)
     services.roster_import_commit(
         actor=actor, roster_import=upload, accept_valid_only=payload.accept_valid_only
@@ -290,7 +291,7 @@ def import_commit(request, roster_import_id: int, payload: CommitIn):
     description="検証済みの取込を破棄します（名簿は変更しません）。反映・破棄済みは 409 です。",
 )
 def import_discard(request, roster_import_id: int):
-    actor = _require(request.auth, "enrolment.roster.manage")
+    actor = require(request.auth, "enrolment.roster.manage")
     upload = selectors.roster_import_get(actor, roster_import_id)
     services.roster_import_discard(actor=actor, roster_import=upload)
     return _roster_import(selectors.roster_import_get(actor, roster_import_id))
@@ -341,14 +342,16 @@ class EligibilityQuery(Schema):
     "いま補償中の契約を返します（事業者は自社。代理店は organisation_id で事業者を指定）。",
 )
 def eligibility(request, query: Query[EligibilityQuery]):
-    actor = _require(request.auth, "enrolment.quote.view")
+    actor = require(request.auth, "enrolment.quote.view")
     organisation = actor.organisation
     if actor.kind != "provider":
         if query.organisation_id is None:
             raise InvalidInput(
                 "確認する事業者の organisation_id を指定してください。", field="organisation_id"
             )
-        organisation = selectors.provider_organisations_for(actor).filter(pk=query.organisation_id).first()
+        # A read: an agency viewer may check a provider's eligibility (creating its quote needs staff).
+        providers = selectors.provider_organisations_for(actor, "enrolment.quote.view")
+        organisation = providers.filter(pk=query.organisation_id).first()
     elif query.organisation_id not in (None, organisation.pk):
         organisation = None
     if organisation is None:

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from sonae.core.actors import Actor
-from sonae.core.errors import PermissionDenied
+from sonae.core.policy import require
 from sonae.jp.calendar import TOKYO
 from sonae.programme.businesses import business_label
 from sonae.programme.models import ProgrammeYear
@@ -196,8 +196,7 @@ def export_workbook(
     actor: Actor, *, kinds: list[str] | None = None, year: ProgrammeYear | None = None
 ) -> bytes:
     """An .xlsx with one sheet per kind (quotes, applications, payments, policies). Agency only."""
-    if not actor.may("enrolment.export"):
-        raise PermissionDenied()
+    require(actor, "enrolment.export")
     workbook = Workbook()
     workbook.remove(workbook.active)
     for kind in kinds or list(KINDS):

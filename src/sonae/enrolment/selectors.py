@@ -14,7 +14,20 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from sonae.core.actors import Actor
 from sonae.core.errors import NotEligible, NotFound
@@ -22,6 +35,7 @@ from sonae.core.models import Organisation
 from sonae.jp.wareki import format_date_ja
 
 from .models import (
+    PAYMENT_STATUS_LABELS,
     Application,
     Certification,
     Deposit,
@@ -158,9 +172,53 @@ def application_get(actor: Actor | None, pk) -> Application:
     return _get(applications_for(actor), pk)
 
 
-def provider_organisations_for(actor: Actor | None) -> QuerySet[Organisation]:
-    """Providers the actor may quote for: its own organisation, or (agency) every provider."""
-    if actor is None or not actor.may("enrolment.quote.create"):
+def _matched_total() -> Coalesce:
+    """``Application.paid_total`` in SQL: the sum of the application's matched deposits (0 when none)."""
+    matched = (
+        Deposit.objects.filter(application=OuterRef("pk"), status=Deposit.Status.MATCHED)
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(matched), Value(0))
+
+
+def with_payment_status(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """``applications`` with ``Application.payment_status`` computed by the database (the alias
+    ``payment_state``), so that a list filters on it before it paginates instead of reading every row.
+
+    The same cases in the same order as the property: nothing matched is unpaid, then short, over or exact.
+    """
+    return applications.alias(paid_amount=_matched_total()).alias(
+        payment_state=Case(
+            When(paid_amount=0, then=Value("unpaid")),
+            When(paid_amount__lt=F("premium"), then=Value("partial")),
+            When(paid_amount__gt=F("premium"), then=Value("overpaid")),
+            default=Value("paid"),
+            output_field=CharField(),
+        )
+    )
+
+
+def applications_by_payment(
+    applications: QuerySet[Application], payment: str | None
+) -> QuerySet[Application]:
+    """``applications`` whose payment status is ``payment`` (unpaid / partial / paid / overpaid); no filter when
+    ``payment`` is empty, none when it is not a status (as the pages' filter always did)."""
+    if not payment:
+        return applications
+    if payment not in PAYMENT_STATUS_LABELS:
+        return applications.none()
+    return with_payment_status(applications).filter(payment_state=payment)
+
+
+def provider_organisations_for(
+    actor: Actor | None, action: str = "enrolment.quote.create"
+) -> QuerySet[Organisation]:
+    """Providers the actor may do ``action`` for — by default quote for; ``enrolment.quote.view`` for what any
+    member may read (eligibility): its own organisation, or (agency) every provider."""
+    if actor is None or not actor.may(action):
         return Organisation.objects.none()
     if actor.kind in PROGRAMME_WIDE:
         return Organisation.objects.filter(kind="provider", is_active=True)
@@ -187,18 +245,15 @@ def deposit_imports_for(actor: Actor | None) -> QuerySet[DepositImport]:
     return DepositImport.objects.all()
 
 
-def unpaid_applications(actor: Actor | None) -> list[Application]:
+def unpaid_applications(actor: Actor | None) -> QuerySet[Application]:
     """Submitted or accepted applications still waiting for money: unpaid, partly paid, or over-paid with the
-    excess not yet resolved (partial and over-payment are never treated as paid)."""
+    excess not yet resolved (partial and over-payment are never treated as paid). Filtered by the database."""
     apps = applications_for(actor).filter(
         status__in=[Application.Status.SUBMITTED, Application.Status.ACCEPTED], policy__isnull=True
     )
-    return [
-        a
-        for a in apps
-        if a.payment_status in ("unpaid", "partial")
-        or (a.payment_status == "overpaid" and not a.overpayment_note)
-    ]
+    return with_payment_status(apps).filter(
+        Q(payment_state__in=["unpaid", "partial"]) | Q(payment_state="overpaid", overpayment_note="")
+    )
 
 
 # --- policies --------------------------------------------------------------------------------------------------

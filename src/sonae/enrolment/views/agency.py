@@ -65,7 +65,7 @@ def _payments_context(actor, upload_form=None, upload_errors=None) -> dict:
     unmatched = list(
         selectors.deposits_for(actor).filter(status=Deposit.Status.UNMATCHED).order_by("deposited_on")
     )
-    unpaid = selectors.unpaid_applications(actor)
+    unpaid = list(selectors.unpaid_applications(actor))  # the page matches against all of them
     rows = []
     for deposit in unmatched:
         candidates = [a for a in unpaid if a.payer_key and a.payer_key == deposit.payer_key]

@@ -9,14 +9,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from sonae.core import errors
+from sonae.core.policy import require
 
 
 def actor_for(request: HttpRequest, action: str):
-    """The acting party when it may do ``action``; 403 otherwise."""
-    actor = request.actor
-    if not actor or not actor.may(action):
-        raise PermissionDenied
-    return actor
+    """The acting party when it may do ``action`` (the shared check, ``sonae.core.policy.require``); 403
+    otherwise."""
+    try:
+        # ``request.actor`` is lazy: ``or None`` turns "no membership" into the None that ``require`` refuses.
+        return require(request.actor or None, action)
+    except errors.PermissionDenied:
+        raise PermissionDenied from None
 
 
 def domain_errors(view):

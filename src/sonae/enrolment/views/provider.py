@@ -264,11 +264,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     apps = _filter(selectors.applications_for(actor), request, year="programme_year__code", status="status")
     if request.GET.get("q"):
         apps = apps.filter(organisation__name__icontains=request.GET["q"])
-    rows = list(apps)
-    payment = request.GET.get("payment")
-    if payment:
-        rows = [a for a in rows if a.payment_status == payment]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    apps = selectors.applications_by_payment(apps, request.GET.get("payment"))
+    page = Paginator(apps, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "enrolment/application_list.html",
