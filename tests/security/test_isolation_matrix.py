@@ -101,74 +101,69 @@ def _roles_to_check(name: str, rule, kind: str):
 
 
 @pytest.mark.django_db
-def test_isolation_matrix(world):
-    """Each kind × role GETs each page / API route with the home provider's ids: allowed exactly as declared;
-    with the foreign provider's ids: never allowed, and 404 when the route is allowed at all."""
+@pytest.mark.parametrize("kind", KINDS)
+def test_isolation_matrix(world, kind):
+    """Each role of ``kind`` GETs each page / API route with the home provider's ids: allowed exactly as declared;
+    with the foreign provider's ids: never allowed, and 404 when the route is allowed at all. (One test per kind:
+    parallel test processes share the matrix.)"""
     failures: list[str] = []
     pages = [(n, list(p.pattern.converters), table.PAGES.get(n)) for n, _, p in page_routes()]
     gets = [(path, op, table.API.get(op)) for m, path, op in api_operations() if m == "get"]
-    for kind in KINDS:
-        for role in ROLES:
-            role = str(role)
-            client = Client()
-            client.force_login(world.users[(kind, role)])
-            for name, keywords, rule in pages:
-                if not isinstance(rule, table.Access) or role not in map(
-                    str, _roles_to_check(name, rule, kind)
-                ):
-                    continue
-                kwargs = page_kwargs(name, keywords, world.home)
-                if kwargs is None:
-                    failures.append(f"{name}: the world has no object for {keywords}")
-                    continue
-                response = client.get(reverse(name, kwargs=kwargs))
-                expected = _allowed(rule, kind, role)
-                if _is_allowed_response(response) != expected or response.status_code >= 500:
-                    failures.append(
-                        f"{name} {kind}/{role}: got {response.status_code}, expected allowed={expected}"
-                    )
-                foreign = page_kwargs(name, keywords, world.foreign) if kind in SCOPED_KINDS else None
-                wanted = {404} if expected else {403, 404}
-                if foreign and foreign != kwargs:
-                    response = client.get(reverse(name, kwargs=foreign))
-                    if response.status_code not in wanted:
-                        failures.append(f"{name} {kind}/{role} FOREIGN: got {response.status_code}")
-                # Another provider's object under one's own case: /<own reference>/<foreign id>/.
-                mixed = (
-                    {**foreign, "reference": kwargs["reference"]}
-                    if foreign and "reference" in foreign
-                    else None
+    for role in ROLES:
+        role = str(role)
+        client = Client()
+        client.force_login(world.users[(kind, role)])
+        for name, keywords, rule in pages:
+            if not isinstance(rule, table.Access) or role not in map(str, _roles_to_check(name, rule, kind)):
+                continue
+            kwargs = page_kwargs(name, keywords, world.home)
+            if kwargs is None:
+                failures.append(f"{name}: the world has no object for {keywords}")
+                continue
+            response = client.get(reverse(name, kwargs=kwargs))
+            expected = _allowed(rule, kind, role)
+            if _is_allowed_response(response) != expected or response.status_code >= 500:
+                failures.append(
+                    f"{name} {kind}/{role}: got {response.status_code}, expected allowed={expected}"
                 )
-                if mixed and mixed not in (kwargs, foreign):
-                    response = client.get(reverse(name, kwargs=mixed))
-                    if response.status_code not in wanted:
-                        failures.append(
-                            f"{name} {kind}/{role} FOREIGN IN OWN CASE: got {response.status_code}"
-                        )
-            for path, op, rule in gets:
-                if not isinstance(rule, table.Access):
-                    continue
-                url = api_path(path, world.home)
-                if url is None:
-                    failures.append(f"{op}: the world has no object for {path}")
-                    continue
-                response = client.get(url)
-                expected = _allowed(rule, kind, role)
-                if (response.status_code < 300) != expected:
-                    failures.append(
-                        f"{op} {kind}/{role}: got {response.status_code}, expected allowed={expected}"
-                    )
-                foreign = api_path(path, world.foreign) if kind in SCOPED_KINDS else None
-                wanted = {404} if expected else {403, 404}
-                if foreign and foreign != url:
-                    response = client.get(foreign)
-                    if response.status_code not in wanted:
-                        failures.append(f"{op} {kind}/{role} FOREIGN: got {response.status_code}")
-                mixed = api_path(path, world.foreign, case_side=world.home) if foreign else None
-                if mixed and mixed not in (url, foreign):
-                    response = client.get(mixed)
-                    if response.status_code not in wanted:
-                        failures.append(f"{op} {kind}/{role} FOREIGN IN OWN CASE: got {response.status_code}")
+            foreign = page_kwargs(name, keywords, world.foreign) if kind in SCOPED_KINDS else None
+            wanted = {404} if expected else {403, 404}
+            if foreign and foreign != kwargs:
+                response = client.get(reverse(name, kwargs=foreign))
+                if response.status_code not in wanted:
+                    failures.append(f"{name} {kind}/{role} FOREIGN: got {response.status_code}")
+            # Another provider's object under one's own case: /<own reference>/<foreign id>/.
+            mixed = (
+                {**foreign, "reference": kwargs["reference"]} if foreign and "reference" in foreign else None
+            )
+            if mixed and mixed not in (kwargs, foreign):
+                response = client.get(reverse(name, kwargs=mixed))
+                if response.status_code not in wanted:
+                    failures.append(f"{name} {kind}/{role} FOREIGN IN OWN CASE: got {response.status_code}")
+        for path, op, rule in gets:
+            if not isinstance(rule, table.Access):
+                continue
+            url = api_path(path, world.home)
+            if url is None:
+                failures.append(f"{op}: the world has no object for {path}")
+                continue
+            response = client.get(url)
+            expected = _allowed(rule, kind, role)
+            if (response.status_code < 300) != expected:
+                failures.append(
+                    f"{op} {kind}/{role}: got {response.status_code}, expected allowed={expected}"
+                )
+            foreign = api_path(path, world.foreign) if kind in SCOPED_KINDS else None
+            wanted = {404} if expected else {403, 404}
+            if foreign and foreign != url:
+                response = client.get(foreign)
+                if response.status_code not in wanted:
+                    failures.append(f"{op} {kind}/{role} FOREIGN: got {response.status_code}")
+            mixed = api_path(path, world.foreign, case_side=world.home) if foreign else None
+            if mixed and mixed not in (url, foreign):
+                response = client.get(mixed)
+                if response.status_code not in wanted:
+                    failures.append(f"{op} {kind}/{role} FOREIGN IN OWN CASE: got {response.status_code}")
     assert failures == [], "\n".join(failures)
 
 
