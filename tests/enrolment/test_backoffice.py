@@ -94,6 +94,23 @@ def test_reminders_go_7_days_before_to_those_who_have_not_acted(
     assert "2025年9月16日" in mail.outbox[0].body
 
 
+def test_the_reminders_due_are_found_in_three_queries_however_many_applications(
+    reminder_setup, aoba, aoba_actor, django_assert_num_queries
+):
+    """The quotes, the open applications, their deposits: not one query per application for its payments."""
+    from sonae.enrolment.services.reminders import _due
+
+    drafted(aoba_actor, aoba, reminder_setup)  # a second open application, due the same day
+    with django_assert_num_queries(3):
+        due = _due(reminder_setup, date(2025, 9, 9))
+    assert sorted((step, organisation.code) for step, organisation, _deadline, left in due if left == 7) == [
+        ("application", "aoba-transport"),
+        ("application", "sakura-lab"),
+        ("payment", "aoba-transport"),
+        ("payment", "sakura-lab"),
+    ]
+
+
 def test_quote_reminders_go_to_eligible_businesses_without_a_quote(year_2025, aoba, aoba_actor, aoba_entry):
     summary = reminders_send(at=jst(2025, 8, 31, 8))  # 1 day before the quote deadline 9/1
     assert [(i["organisation"], i["step"], i["days_before"]) for i in summary["items"]] == [

@@ -78,6 +78,7 @@ def _due(year: ProgrammeYear, today) -> list[tuple[str, Organisation, object, in
         Application.objects.filter(programme_year=year, policy__isnull=True)
         .exclude(status=Application.Status.WITHDRAWN)
         .select_related("quote", "organisation")
+        .prefetch_related("deposits")  # payment_status reads them: one query, not one per application
     )
     for app in open_apps:
         left = (app.deadline - today).days
