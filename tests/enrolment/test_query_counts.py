@@ -178,17 +178,22 @@ def _token(organisation) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+def _read_with_few_then_many(client, url: str, auth: dict, enrolled):
+    """(the first 4 businesses, all 10, the page read with the first 4, the page read with all 10)."""
+    with time_machine.travel(READ_AT, tick=False):
+        client.get(url, **auth)
+        first = [enrolled(n) for n in range(0, 4)]
+        few = reads(client, url, **auth)
+        every = first + [enrolled(n) for n in range(4, 10)]
+        many = reads(client, url, **auth)
+    return first, every, few, many
+
+
 @pytest.mark.parametrize("kind", ["quotes", "applications", "policies"])
 def test_api_lists_read_a_fixed_number_of_queries(enrolled, agency_actor, kind):
     client, auth = Client(), _token(agency_actor.organisation)
-    path = f"/api/v1/enrolment/{kind}"
-    with time_machine.travel(READ_AT, tick=False):
-        client.get(path, **auth)
-        first = [enrolled(n) for n in range(0, 4)]
-        few = reads(client, path, **auth)
-        more = [enrolled(n) for n in range(4, 10)]
-        many = reads(client, path, **auth)
-    assert few.shows(*_numbers(kind, first)) and many.shows(*_numbers(kind, first + more))
+    first, every, few, many = _read_with_few_then_many(client, f"/api/v1/enrolment/{kind}", auth, enrolled)
+    assert few.shows(*_numbers(kind, first)) and many.shows(*_numbers(kind, every))
     assert_no_query_per_row(few, many)
 
 
@@ -208,14 +213,9 @@ def test_lists_by_payment_status_read_a_fixed_number_of_queries(enrolled, agency
     api = url.startswith("/api/")
     client, auth = (Client(), _token(agency_actor.organisation)) if api else (_login(agency_actor), {})
     wanted = "paid" if "payment=paid" in url else "unpaid"
-    with time_machine.travel(READ_AT, tick=False):
-        client.get(url, **auth)
-        first = [enrolled(n) for n in range(0, 4)]
-        few = reads(client, url, **auth)
-        more = [enrolled(n) for n in range(4, 10)]
-        many = reads(client, url, **auth)
-    shown = [a.number for a in first + more if a.payment_status == wanted]
-    hidden = [a.number for a in first + more if a.payment_status != wanted]
+    _first, every, few, many = _read_with_few_then_many(client, url, auth, enrolled)
+    shown = [a.number for a in every if a.payment_status == wanted]
+    hidden = [a.number for a in every if a.payment_status != wanted]
     assert len(shown) >= 4 and hidden
     assert many.shows(*shown) and not any(many.shows(number) for number in hidden)
     assert_no_query_per_row(few, many)

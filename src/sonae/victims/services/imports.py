@@ -256,6 +256,8 @@ def _store_issues(job: ImportJob, result: PassResult) -> None:
         )
     )
     ImportIssue.objects.filter(job=job).delete()
+    fields = ("job_id", "kind", "line", "column", "message", "duplicate_of_line", "duplicate_of_victim", "basis",
+              "import_anyway")  # fmt: skip
     rows = (
         (job.pk, kind, line, column[:100], message[:300], dup_line, dup_victim, basis,
          kind == IssueKind.DUPLICATE and line in kept)
@@ -263,14 +265,12 @@ def _store_issues(job: ImportJob, result: PassResult) -> None:
     )  # fmt: skip
     if connection.vendor == "postgresql":
         # One COPY: a large list's thousands of duplicates took half a second through bulk_create.
-        columns = 'job_id, kind, line, "column", message, duplicate_of_line, duplicate_of_victim, basis, import_anyway'
+        columns = ", ".join(f'"{name}"' for name in fields)
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {ImportIssue._meta.db_table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return
-    fields = ("job_id", "kind", "line", "column", "message", "duplicate_of_line", "duplicate_of_victim", "basis",
-              "import_anyway")  # fmt: skip
     batch: list[ImportIssue] = []
     for row in rows:
         batch.append(ImportIssue(**dict(zip(fields, row, strict=True))))
