@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import struct
 
 from sonae.core.crypto import Keyring
 
@@ -65,7 +66,7 @@ def job_range(job_id: int) -> tuple[int, int]:
     return job_id << LINE_BITS, job_id << LINE_BITS | MAX_LINE
 
 
-def _subkey(keyring: Keyring, domain: str) -> bytes:
+def subkey_of(keyring: Keyring, domain: str) -> bytes:
     # Keyring.blind_index's documented derivation: subkey(domain) = HMAC-SHA256(index_key, "sonae-blind-index:" +
     # domain); index = HMAC-SHA256(subkey, value). Recomputed here so a whole column is keyed at once; tests
     # check that the result equals ``lookup_key``.
@@ -83,7 +84,7 @@ def lookup_keys(keyring: Keyring, domain: str, messages: list[str]) -> list[int]
 
 def lookup_keys_of(keyring: Keyring, domain: str, messages: list[bytes]) -> list[int]:
     """``lookup_keys`` of messages already encoded (UTF-8)."""
-    key = _subkey(keyring, domain).ljust(64, b"\0")
+    key = subkey_of(keyring, domain).ljust(64, b"\0")
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
     out = []
@@ -151,6 +152,9 @@ def bucket_without(keys: bytes, lines: bytes, line: int) -> tuple[bytes, bytes]:
     )
 
 
+_BUCKET_HEAD = struct.Struct("!hiqiqiii")  # COPY: field count, incident, job, bucket, len(keys)
+
+
 class BucketBuilder:
     """Collects the (key, line) pairs of one import, chunk by chunk, and lays them out in buckets at the end.
 
@@ -175,15 +179,37 @@ class BucketBuilder:
         self._keys.append(k[keep])
         self._lines.append(np.frombuffer(lines, dtype=np.int64)[keep])
 
+    def _taken(self):
+        import numpy as np
+
+        keys = np.concatenate(self._keys) if self._keys else np.zeros(0, dtype=np.int64)
+        lines = np.concatenate(self._lines) if self._lines else np.zeros(0, dtype=np.int64)
+        self._keys, self._lines = [], []
+        return keys, lines
+
+    def copy_rows(self, incident_id: int, job_id: int, native=None) -> bytes:
+        """Every bucket as a binary COPY tuple of ``VictimKeyBucket`` (incident, job, bucket, keys, lines), in
+        bucket order, from ``buckets``; or, the same bytes, from the C loops (``native``:
+        ``importing.native.loops()``), which sort by bucket in linear time instead of sorting every pair."""
+        if native is not None:
+            keys, lines = self._taken()
+            return native.bucket_copy(keys, lines, incident_id, job_id, _BUCKET_SHIFT)
+        head = _BUCKET_HEAD.pack
+        parts = []
+        for number, keys, lines in self.buckets():
+            parts += (
+                head(5, 8, incident_id, 8, job_id, 4, number, len(keys)),
+                keys,
+                len(lines).to_bytes(4),
+                lines,
+            )
+        return b"".join(parts)
+
     def buckets(self):
         """(bucket, keys, lines) of every non-empty bucket, in bucket order; keys sorted within a bucket."""
         import numpy as np
 
-        if not self._keys:
-            return
-        keys = np.concatenate(self._keys)
-        lines = np.concatenate(self._lines)
-        self._keys, self._lines = [], []
+        keys, lines = self._taken()
         if not len(keys):
             return
         order = np.lexsort((lines, keys))
@@ -213,9 +239,11 @@ class FirstSeen:
 
     _EMPTY = -1
 
-    def __init__(self, capacity: int = 1 << 16):
+    def __init__(self, capacity: int = 1 << 16, native=None):
+        """``native``: the C loops (``importing.native.loops()``) that do the same work, or None for numpy."""
         import numpy as np
 
+        self._native = native
         size = 1 << max(4, (capacity - 1).bit_length())
         self._keys = np.full(size, self._EMPTY, dtype=np.int64)
         self._values = np.zeros(size, dtype=np.int64)
@@ -230,8 +258,14 @@ class FirstSeen:
         ``keys`` and ``values``: int64 sequences of one length (arrays, buffers). Returns an int64 array."""
         import numpy as np
 
-        keys = np.asarray(keys, dtype=np.int64)
-        values = np.asarray(values, dtype=np.int64)
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
+        values = np.ascontiguousarray(values, dtype=np.int64)
+        if self._native is not None:
+            if (self._count + len(keys)) * 2 > len(self._keys):
+                self._grow(self._count + len(keys))
+            firsts, stored = self._native.first_seen(self._keys, self._values, keys, values)
+            self._count += stored
+            return np.frombuffer(firsts, dtype=np.int64).copy()
         out = values.copy()
         present = np.flatnonzero(keys >= 0)
         if not len(present):
@@ -291,4 +325,7 @@ class FirstSeen:
         self._keys = np.full(size, self._EMPTY, dtype=np.int64)
         self._values = np.zeros(size, dtype=np.int64)
         self._count = 0
+        if self._native is not None:
+            _firsts, self._count = self._native.first_seen(self._keys, self._values, keys, values)
+            return
         self._insert(keys, values)

@@ -24,7 +24,6 @@ import importlib.util
 import multiprocessing
 import os
 import queue
-import struct
 import sys
 import threading
 import time
@@ -47,6 +46,7 @@ from sonae.victims.keys import LINE_BITS, BucketBuilder, FirstSeen
 
 from . import worker as worker_module
 from .columns import column_name
+from .native import loops
 from .reader import (
     SAMPLE_BYTES,
     UnreadableFile,
@@ -291,7 +291,7 @@ def existing_keys(incident_id: int, job_id: int, expected: int = 0) -> FirstSeen
         keys.append(np.frombuffer(bytes(bucket_keys), dtype=">i8").astype(np.int64))
         ids.append(-((other << LINE_BITS) | np.frombuffer(bytes(bucket_lines), dtype=">u4").astype(np.int64)))
     known = sum(map(len, keys))
-    table = FirstSeen(capacity=2 * (known + expected))
+    table = FirstSeen(capacity=2 * (known + expected), native=loops())
     if keys:
         table.setdefault_many(np.concatenate(keys), np.concatenate(ids))
     return table
@@ -596,11 +596,8 @@ def _insert_batch(batch: list) -> int:
     return len(victims)
 
 
-_BUCKET_HEAD = struct.Struct("!hiqiqiii")  # field count, incident, job, bucket, len(keys)
-
-
 def _bucket_rows(job, vendor: str, buckets: BucketBuilder) -> list:
-    """The job's ``VictimKeyBucket`` rows: models (SQLite) or binary COPY tuples joined in blocks (PostgreSQL)."""
+    """The job's ``VictimKeyBucket`` rows: models (SQLite) or its binary COPY tuples in one block (PostgreSQL)."""
     from sonae.victims.models import VictimKeyBucket
 
     if vendor != "postgresql":
@@ -608,16 +605,7 @@ def _bucket_rows(job, vendor: str, buckets: BucketBuilder) -> list:
             VictimKeyBucket(incident_id=job.incident_id, job_id=job.pk, bucket=b, keys=k, lines=n)
             for b, k, n in buckets.buckets()
         ]
-    head = _BUCKET_HEAD.pack
-    incident, job_id = job.incident_id, job.pk
-    blocks, parts = [], []
-    for number, keys, lines in buckets.buckets():
-        parts += (head(5, 8, incident, 8, job_id, 4, number, len(keys)), keys, len(lines).to_bytes(4), lines)
-        if len(parts) >= 4096:
-            blocks.append(b"".join(parts))
-            parts = []
-    blocks.append(b"".join(parts))
-    return blocks
+    return [buckets.copy_rows(job.incident_id, job.pk, loops())]
 
 
 def _write_buckets(job, vendor: str, rows: list) -> None:

@@ -23,8 +23,9 @@ from itertools import repeat
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sonae.core.crypto import Keyring, header_for
-from sonae.victims.keys import KANA_BIRTH, LINE_BITS, PATIENT_ID, lookup_keys_of
+from sonae.victims.keys import KANA_BIRTH, LINE_BITS, PATIENT_ID, lookup_keys_of, subkey_of
 
+from .native import _native, loops
 from .reader import END_SENTINEL, Chunk, UnreadableFile, field_limit
 from .rows import ColumnNormaliser
 
@@ -61,6 +62,7 @@ class WorkerConfig:
     aad_prefix: bytes
     mode: str = VALIDATE
     fast: bool = False  # polars for plain chunks (``fast``); only in worker processes of a pool
+    native: bool = field(default_factory=lambda: loops() is not None)  # the C loops (``native``)
 
 
 @dataclass
@@ -123,6 +125,7 @@ def prepared_of(columns, incident: str) -> Prepared:
 _config: WorkerConfig | None = None
 _normaliser: ColumnNormaliser | None = None
 _aeads: dict[bytes, AESGCM] = {}
+_subkeys: dict[tuple[bytes, str], bytes] = {}
 
 
 def init_worker(config: WorkerConfig, die_with_parent: bool = False) -> None:
@@ -221,13 +224,13 @@ def _parse(chunk: Chunk, encoding: str, errors: list) -> tuple[list[list[str]], 
 
 
 def seal_records(
-    keyring: Keyring, records: list[bytes], aad_prefix: bytes
+    keyring: Keyring, records: list[bytes], aad_prefix: bytes, randoms: bytes | None = None
 ) -> tuple[list[bytes], list[bytes]]:
     """(row keys, ciphertexts): ``Keyring.encrypt`` of each record bound to its row, a whole column at once.
 
     The output is exactly ``Keyring.encrypt(record, aad_prefix + row_key)`` (version-1 format: header, random
     96-bit nonce, AES-256-GCM with the header prepended to the associated data), so ``EncryptedJSONField`` reads
-    it back; tests check this.
+    it back; tests check this. ``randoms``: the row keys then the nonces (28 bytes a record; fresh ones when None).
     """
     n = len(records)
     key_id = keyring.current
@@ -236,7 +239,8 @@ def seal_records(
     if aead is None:
         aead = _aeads[key] = AESGCM(key)
     header = header_for(key_id)
-    randoms = os.urandom(28 * n)
+    if randoms is None:
+        randoms = os.urandom(28 * n)
     row_keys = [randoms[i : i + 16] for i in range(0, 16 * n, 16)]
     nonces = [randoms[i : i + 12] for i in range(16 * n, 28 * n, 12)]
     aads = map(bytes.__add__, repeat(header + aad_prefix), row_keys)
@@ -247,8 +251,35 @@ def seal_records(
 _join = b"".join
 
 
+def copy_tuples(
+    row_keys: list[bytes], sealed: list[bytes], lines, items, corporate, incident_id: int, job_id: int
+) -> tuple[bytes, array]:
+    """(payload, offsets): the victims' binary COPY tuples back to back, and where each starts (then the end)."""
+    ids = [job_id << LINE_BITS | line for line in lines]
+    heads = map(
+        _VICTIM_HEAD.pack,
+        repeat(8), repeat(8), ids, repeat(16), row_keys, repeat(8), repeat(incident_id),
+        repeat(8), repeat(job_id), repeat(4), lines, map(len, sealed),
+    )  # fmt: skip
+    tails = map(_VICTIM_TAIL.pack, repeat(8), items, repeat(1), corporate)
+    tuples = list(map(_join, zip(heads, sealed, tails, strict=False)))
+    offsets = array("Q", [0])
+    position = 0
+    for length in map(len, tuples):
+        position += length
+        offsets.append(position)
+    return _join(tuples), offsets
+
+
 def _keys(keyring: Keyring, domain: str, messages: list) -> array:
     """Look-up keys of the rows (-1 where a row has no message)."""
+    if _config is not None and _config.native:
+        subkey = _subkeys.get((keyring.index_key, domain))
+        if subkey is None:
+            subkey = _subkeys[keyring.index_key, domain] = subkey_of(keyring, domain)
+        keys = array("q")
+        keys.frombytes(_native.lookup_keys(subkey, messages))
+        return keys
     keys = array("q", [-1]) * len(messages)
     present = [i for i, message in enumerate(messages) if message is not None]
     if present:
@@ -291,25 +322,22 @@ def process_chunk(chunk: Chunk, write: bool = True) -> ChunkResult:
     mode = config.mode if write else VALIDATE
     if mode == VALIDATE:
         return result
-    row_keys, sealed = seal_records(keyring, prepared.records, config.aad_prefix)
-    base_id = config.job_id << LINE_BITS
-    ids = [base_id | line for line in lines]
-    if mode == COPY:
-        heads = map(
-            _VICTIM_HEAD.pack,
-            repeat(8), repeat(8), ids, repeat(16), row_keys, repeat(8), repeat(config.incident_id),
-            repeat(8), repeat(config.job_id), repeat(4), lines, map(len, sealed),
+    if mode == COPY and config.native:
+        key_id = keyring.current
+        result.payload, offsets = _native.seal_copy(
+            keyring.keys[key_id], header_for(key_id), config.aad_prefix, prepared.records, os.urandom(28 * n),
+            result.lines, result.items, result.corporate, config.incident_id, config.job_id,
         )  # fmt: skip
-        tails = map(_VICTIM_TAIL.pack, repeat(8), prepared.items, repeat(1), prepared.corporate)
-        tuples = list(map(_join, zip(heads, sealed, tails, strict=False)))
-        offsets = array("Q", [0])
-        position = 0
-        for length in map(len, tuples):
-            position += length
-            offsets.append(position)
-        result.payload = _join(tuples)
-        result.offsets = offsets
+        result.offsets = array("Q")
+        result.offsets.frombytes(offsets)
+        return result
+    row_keys, sealed = seal_records(keyring, prepared.records, config.aad_prefix)
+    if mode == COPY:
+        result.payload, result.offsets = copy_tuples(
+            row_keys, sealed, lines, prepared.items, prepared.corporate, config.incident_id, config.job_id
+        )
     else:
+        ids = [config.job_id << LINE_BITS | line for line in lines]
         result.victim_rows = list(
             zip(
                 ids,
