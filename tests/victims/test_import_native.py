@@ -8,6 +8,7 @@ so CI always checks the code the imports run.
 from __future__ import annotations
 
 import os
+import re
 import struct
 from array import array
 
@@ -149,11 +150,30 @@ def test_seal_copy_checks_its_buffers():
 
 
 def _python_plain(data: bytes):
+    """What ``cp932_to_utf8`` must answer, computed the plain way."""
     try:
-        text = data.decode("cp932").replace("\u3000", " ").replace("\r\n", "\n").encode()
+        text = data.decode("cp932").replace("\u3000", " ").replace("\r\n", "\n")
     except UnicodeDecodeError:
         return None
-    return text, text.count(b"\n"), text.count(b",")
+    flags = (
+        fast.LONE_CR * ("\r" in text)
+        | fast.BLANK_LINE * (text.startswith("\n") or "\n\n" in text)
+        | fast.QUOTE * ('"' in text)
+        | fast.WIDTH_FORMS * any("\uff01" <= c <= "\uff9f" for c in text)
+        | fast.ODD_SPACE * bool(re.search(r'^ | $|[ ,\n"] | [,\n"]', text))
+    )
+    widths = spaces = 0
+    if '"' in text:
+        widths = spaces = 2**64 - 1
+    else:  # each cell by commas: the columns that hold a width form, and those with a space at an edge or two
+        for line in text.split("\n"):
+            for column, cell in enumerate(line.split(",")):
+                bit = 1 << min(column, 63)
+                if any("\uff01" <= c <= "\uff9f" for c in cell):
+                    widths |= bit
+                if re.search("^ | $|  ", cell):
+                    spaces |= bit
+    return text.encode(), text.count("\n"), text.count(","), flags, widths, spaces
 
 
 CP932_BYTES = st.one_of(
@@ -161,9 +181,11 @@ CP932_BYTES = st.one_of(
     st.text(alphabet=st.characters(codec="cp932", exclude_characters="¢£¬‖−〜"), max_size=30).map(
         lambda t: t.encode("cp932")
     ),
-    st.lists(st.sampled_from(["山田", "ｶﾅ", "\u3000", "\r\n", "\r", "\n", ",", "①", "髙", "~", "\\"])).map(
-        lambda parts: "".join(parts).encode("cp932")
-    ),
+    st.lists(
+        st.sampled_from(
+            ["山田", "ｶﾅ", "ＡＢ", "\u3000", " ", '"', "\r\n", "\r", "\n", ",", "①", "髙", "~", "\\"]
+        )
+    ).map(lambda parts: "".join(parts).encode("cp932")),
 )
 
 
@@ -237,3 +259,14 @@ def test_bucket_copy_sorts_equal_keys_by_line_and_refuses_negative_keys():
     assert first[-8:] == (3).to_bytes(4) + (9).to_bytes(4)  # lines of key 5: 3 then 9
     with pytest.raises(ValueError):
         _native.bucket_copy(array("q", [-2]), array("q", [1]), 1, 2, 47)
+
+
+def test_cp932_to_utf8_marks_the_columns_that_need_nfkc_or_a_space_fix():
+    table = fast.cp932_table()
+    _text, _lf, _commas, _flags, widths, spaces = _native.cp932_to_utf8(
+        "a,ｶﾅ,b \nc, d,e\n".encode("cp932"), table
+    )
+    assert (widths, spaces) == (0b010, 0b110)
+    line = ",".join("ｱ" if i == 70 else "x" for i in range(72)).encode("cp932")
+    assert _native.cp932_to_utf8(line, table)[4] == 1 << 63  # columns from the 64th on share the last bit
+    assert _native.cp932_to_utf8(b'"a",b', table)[4:] == (2**64 - 1, 2**64 - 1)  # quotes: ask every column

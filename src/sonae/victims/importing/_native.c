@@ -206,15 +206,31 @@ done:
 }
 
 
-/* cp932_to_utf8(data, table) -> (text, line feeds, commas) or None: CP932 text as UTF-8, read with ``table``
- * (``fast.cp932_table``: 65,536 + 256 native uint32 built from Python's own cp932 codec), with U+3000 as a space
- * and CR LF as LF, as ``data.decode("cp932").replace("\u3000", " ").replace("\r\n", "\n").encode()`` gives (what
- * the worker reads: ``fast.prepare``), and the line feeds and commas in it counted. table[256 * lead + trail] is
- * the code point of a two-byte sequence, table[65536 + byte] that of a single byte; LEAD marks a byte that starts
- * a two-byte sequence, INVALID a byte or sequence the codec refuses. None when the data holds one (the caller then
- * decodes with Python and reports the line). */
+/* cp932_to_utf8(data, table) -> (text, line feeds, commas, flags, width columns, space columns) or None: CP932
+ * text as UTF-8, read with
+ * ``table`` (``fast.cp932_table``: 65,536 + 256 native uint32 built from Python's own cp932 codec), with U+3000 as
+ * a space and CR LF as LF, as ``data.decode("cp932").replace("\u3000", " ").replace("\r\n", "\n").encode()``
+ * gives (what the worker reads: ``fast.prepare``); the line feeds and commas in it counted; and ``flags``, what
+ * the fast path asks of the whole chunk before it looks at any column (a scan of the text in Python costs several
+ * milliseconds a question): LONE_CR, BLANK_LINE (a line feed first or right after another), QUOTE, WIDTH_FORMS
+ * (U+FF01-U+FF9F), ODD_SPACE (a space first or last, or next to a space, comma, line feed or quote); and for each
+ * of the first 64 columns (by commas counted from the line's start; bit 63 for every later one), whether a cell
+ * of it holds a width form, or an odd space (at its start or end, or two in a row). Where the text holds a quote
+ * commas do not tell the columns, and both column masks are all ones.
+ * table[256 * lead + trail] is the code point of a two-byte sequence, table[65536 + byte] that of a single byte;
+ * LEAD marks a byte that starts a two-byte sequence, INVALID a byte or sequence the codec refuses. None when the
+ * data holds one (the caller then decodes with Python and reports the line). */
 #define CP932_LEAD 0xFFFFFFFEu
 #define CP932_INVALID 0xFFFFFFFFu
+#define LONE_CR 1
+#define BLANK_LINE 2
+#define QUOTE 4
+#define WIDTH_FORMS 8
+#define ODD_SPACE 16
+
+#define COLUMN_BIT(column) ((uint64_t)1 << ((column) < 63 ? (column) : 63))
+
+static int is_space_edge(unsigned char c) { return c == ' ' || c == ',' || c == '\n' || c == '"'; }
 
 static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
     Py_buffer data, table;
@@ -231,32 +247,61 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
     if (out == NULL) goto done;
     unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out), *start = o;
     Py_ssize_t line_feeds = 0, commas = 0;
+    int flags = 0, column = 0;
+    uint64_t width_columns = 0, space_columns = 0;
+    unsigned char previous = '\n'; /* the last ASCII byte written (a line start at first), 0 after other text */
     while (in < end) {
         uint32_t c = *in;
-        if (c < 0x80) { /* ASCII: as is, but CR LF */
-            if (c == '\r' && in + 1 < end && in[1] == '\n') {
+        if (c < 0x80) {
+            if (c == '\r' && in + 1 < end && in[1] == '\n') { /* CR LF: the CR goes */
                 in++;
                 continue;
             }
-            line_feeds += c == '\n';
-            commas += c == ',';
-            *o++ = (unsigned char)c;
             in++;
+        } else {
+            c = singles[c];
+            if (c == CP932_LEAD) {
+                if (in + 1 >= end) goto invalid;
+                c = pairs[in[0] << 8 | in[1]];
+                in += 2;
+            } else {
+                in++;
+            }
+            if (c == CP932_INVALID || c == CP932_LEAD) goto invalid;
+            if (c == 0x3000) c = ' ';
+        }
+        if (c < 0x80) {
+            switch (c) {
+            case '\n':
+                line_feeds++;
+                if (previous == '\n') flags |= BLANK_LINE;
+                if (previous == ' ') flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
+                column = 0;
+                break;
+            case ',':
+                commas++;
+                if (previous == ' ') flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
+                column++;
+                break;
+            case '"':
+                flags |= QUOTE;
+                if (previous == ' ') flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
+    if (flags & QUOTE) width_columns = space_columns = ~(uint64_t)0;
+                break;
+            case ' ':
+                if (is_space_edge(previous)) flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
+                break;
+            case '\r':
+                flags |= LONE_CR;
+                break;
+            }
+            previous = (unsigned char)c;
+            *o++ = (unsigned char)c;
             continue;
         }
-        c = singles[c];
-        if (c == CP932_LEAD) {
-            if (in + 1 >= end) goto invalid;
-            c = pairs[in[0] << 8 | in[1]];
-            in += 2;
-        } else {
-            in++;
-        }
-        if (c == CP932_INVALID || c == CP932_LEAD) goto invalid;
-        if (c == 0x3000) c = ' ';
-        if (c < 0x80) {
-            *o++ = (unsigned char)c;
-        } else if (c < 0x800) {
+        previous = 0;
+        if (c >= 0xFF01 && c <= 0xFF9F) flags |= WIDTH_FORMS, width_columns |= COLUMN_BIT(column);
+        if (c < 0x800) {
             *o++ = 0xC0 | c >> 6, *o++ = 0x80 | (c & 0x3F);
         } else if (c < 0x10000) {
             *o++ = 0xE0 | c >> 12, *o++ = 0x80 | (c >> 6 & 0x3F), *o++ = 0x80 | (c & 0x3F);
@@ -264,12 +309,15 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
             goto invalid; /* cp932 has no code point above the BMP */
         }
     }
+    if (previous == ' ') flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
+    if (flags & QUOTE) width_columns = space_columns = ~(uint64_t)0;
     if (_PyBytes_Resize(&out, o - start) < 0) {
         out = NULL;
         goto done;
     }
     PyObject *text = out;
-    out = Py_BuildValue("(Nnn)", text, line_feeds, commas);
+    out = Py_BuildValue("(NnniKK)", text, line_feeds, commas, flags, (unsigned long long)width_columns,
+                        (unsigned long long)space_columns);
     goto done;
 invalid:
     Py_DECREF(out);

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from dataclasses import dataclass
 from datetime import date
 
 os.environ.setdefault("POLARS_MAX_THREADS", "1")  # one worker process per core already
@@ -94,32 +95,59 @@ def _plain_lines(text: str, width: int) -> str | None:
     return text
 
 
-def plain_utf8(data: bytes, encoding: str, width: int) -> bytes | None:
+# What ``_native.cp932_to_utf8`` tells of a whole chunk (its flags).
+LONE_CR, BLANK_LINE, QUOTE, WIDTH_FORMS, ODD_SPACE = 1, 2, 4, 8, 16
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A plain chunk's text (``plain_utf8``) and, where the C transcoder read it, which columns hold full- or
+    half-width forms and which odd spaces (bit ``min(column, 63)``); None: ask each column."""
+
+    text: bytes
+    width_columns: int | None = None
+    space_columns: int | None = None
+
+    def needs_nfkc(self, index: int, cells: pl.Series) -> bool:
+        if self.width_columns is None:
+            return bool(cells.str.contains(_WIDTH_FORMS).any())
+        return bool(self.width_columns >> min(index, 63) & 1)
+
+    def needs_space_fix(self, index: int, cells: pl.Series) -> bool:
+        if self.space_columns is None:
+            return bool(cells.str.contains("^ | $|  ").any())
+        return bool(self.space_columns >> min(index, 63) & 1)
+
+
+def plain_utf8(data: bytes, encoding: str, width: int) -> Plain | None:
     """The chunk as UTF-8 with U+3000 as a space (as ``worker._parse`` does before ``csv``) and without its final
     line break, when every record is one plain line (``_plain_lines``); else None. CP932 goes through the C
-    transcoder when it is built (one pass: Python's decoder, the replaces and the encoder cost about three times
-    as much)."""
+    transcoder when it is built: one pass (Python's decoder, the replaces and the encoder cost about three times
+    as much), which also tells which columns need NFKC or a space fix (a regex over every cell of a column costs
+    more than the whole transcoding)."""
     native = loops() if encoding == "cp932" else None
     if native is not None:
         done = native.cp932_to_utf8(data, cp932_table())
         if done is None:
             return None
-        text, line_feeds, commas = done
-        if not text or b"\r" in text:
+        text, line_feeds, commas, flags, width_columns, space_columns = done
+        if not text or flags & (LONE_CR | BLANK_LINE):
             return None
         if text.endswith(b"\n"):
             text, line_feeds = text[:-1], line_feeds - 1
-        if not text or text.startswith(b"\n") or b"\n\n" in text:
+        if not text:
             return None
-        if b'"' not in text:
-            return text if commas == (width - 1) * (line_feeds + 1) else None
-        return text if _plain_lines(text.decode(), width) is not None else None
+        if flags & QUOTE and _plain_lines(text.decode(), width) is None:
+            return None
+        if not flags & QUOTE and commas != (width - 1) * (line_feeds + 1):
+            return None
+        return Plain(text, width_columns, space_columns)
     try:
         decoded = data.decode(encoding)
     except UnicodeDecodeError:
         return None
     decoded = _plain_lines(decoded.replace("\u3000", " "), width)
-    return None if decoded is None else decoded.encode()
+    return None if decoded is None else Plain(decoded.encode())
 
 
 _CP932_LEAD, _CP932_INVALID = 0xFFFFFFFE, 0xFFFFFFFF
@@ -162,6 +190,8 @@ def _memo_column(series: pl.Series, memo: dict, compute) -> tuple[pl.Series, pl.
         values.append(hit[0])
         errors.append(bool(hit[1]))
     value = series.replace_strict(distinct, values)
+    if not any(errors):  # the usual case: no second pass over the column
+        return value, pl.repeat(False, len(series), dtype=pl.Boolean, eager=True)
     error = series.replace_strict(distinct, errors, return_dtype=pl.Boolean)
     return value, error
 
@@ -272,9 +302,10 @@ def prepare(data: bytes, encoding: str, first_line: int, normaliser: ColumnNorma
     width = normaliser.width
     if width < 1:
         return None
-    text = plain_utf8(data, encoding, width)
-    if text is None:
+    plain = plain_utf8(data, encoding, width)
+    if plain is None:
         return None
+    text = plain.text
     names = [f"c{i}" for i in range(width)]
     try:
         frame = pl.read_csv(
@@ -303,14 +334,15 @@ def prepare(data: bytes, encoding: str, first_line: int, normaliser: ColumnNorma
         if source is None:
             exprs[field_name] = empty
             continue
-        cells = frame[names[fields[field_name][0]]]
+        index = fields[field_name][0]
+        cells = frame[names[index]]
         safe = safe & source.str.contains(_SAFE_CELL)
         # Each step only for a column that needs it (NFKC of a long address costs 0.7 µs): in the safe alphabet
         # NFKC changes the full- and half-width forms only, and after it the only whitespace is the space.
         value = source
-        if cells.str.contains(_WIDTH_FORMS).any():
+        if plain.needs_nfkc(index, cells):
             value = value.str.normalize("NFKC")
-        if cells.str.contains("^ | $|  ").any():
+        if plain.needs_space_fix(index, cells):
             value = value.str.replace_all(" +", " ").str.strip_chars(" ")
         if field_name == "kana" and cells.str.contains(_HIRAGANA_CLASS).any():
             value = value.str.replace_many(_HIRAGANA, _AS_KATAKANA)
