@@ -170,3 +170,68 @@ def test_case_figures_for_the_duties_engine(world, incident, imported):
     imported()
     figures = selectors.case_figures(incident)
     assert figures["persons"] == 3 and figures["items"]["name"] == 3
+
+
+def test_lookup_events_keep_the_audit_chain_valid_whatever_was_found(world, incident, write_list):
+    # On PostgreSQL a look-up and its audit event are one statement, which assembles the hashed text itself
+    # (``audit.fetch_with_access_event``): none, one and several persons found, and a reason with characters
+    # JSON escapes, must all hash as the chain verifier recomputes them.
+    from sonae.core.audit import verify_chain
+    from sonae.victims.services import imports
+
+    twice = [GOOD_ROWS[0], GOOD_ROWS[0].replace("ｽｽﾞｶ ﾐｷｺ", "ｽｽﾞｶ ﾐｷ").replace("昭和45年3月2日", "1971-01-01")]
+    path = str(write_list([*twice, *GOOD_ROWS[1:]]))
+    actor = world.actor("provider")
+    job = imports.import_job_create(actor=actor, incident=incident, name="list.csv", path=path)
+    job.duplicate_policy = "import"
+    job.save(update_fields=["duplicate_policy"])
+    job = imports.import_validate(job=job, source=imports.job_source(job, path))
+    imports.import_commit(actor=actor, job=job, source=imports.job_source(job, path))
+    reason = '本人 "山田" \\ 確認\n\t\x01'
+
+    none = _lookup(world, incident, mode="patient_id", patient_id="P9999", reason=reason)
+    one = _lookup(world, incident, mode="kana_birth", kana="ヤマダ タロウ", birth="S50.4.1", reason=reason)
+    two = _lookup(world, incident, mode="patient_id", patient_id="P0001", reason=reason)
+
+    assert (len(none), len(one), len(two)) == (0, 1, 2)
+    events = list(AuditEvent.objects.filter(action="personal_data.lookup").order_by("id"))
+    ids = sorted(a.victim_id for a in two)
+    assert [(e.data, e.target_type, e.target_id) for e in events] == [
+        (
+            {"incident": incident.reference, "by": "patient_id", "found": 0},
+            "incidents.incident",
+            str(incident.pk),
+        ),
+        (
+            {"incident": incident.reference, "by": "kana_birth", "found": 1},
+            "victims.victim",
+            str(one[0].victim_id),
+        ),
+        (
+            {"incident": incident.reference, "by": "patient_id", "found": 2, "victims": ids},
+            "incidents.incident",
+            str(incident.pk),
+        ),
+    ]
+    assert {e.reason for e in events} == {reason.strip()}
+    assert verify_chain().ok
+
+
+def test_a_lookup_lists_at_most_twenty_persons_in_its_event(world, incident, write_list):
+    from sonae.victims.services import imports
+
+    rows = [GOOD_ROWS[2].replace("佐藤　花子", f"佐藤 花子{n}").replace("1980/12/24", f"1980/12/{n % 28 + 1}")
+            for n in range(23)]  # fmt: skip
+    path = str(write_list(rows))
+    actor = world.actor("provider")
+    job = imports.import_job_create(actor=actor, incident=incident, name="list.csv", path=path)
+    job.duplicate_policy = "import"
+    job.save(update_fields=["duplicate_policy"])
+    job = imports.import_validate(job=job, source=imports.job_source(job, path))
+    imports.import_commit(actor=actor, job=job, source=imports.job_source(job, path))
+
+    answers = _lookup(world, incident, mode="patient_id", patient_id="P0003", reason="照会")
+
+    event = AuditEvent.objects.get(action="personal_data.lookup")
+    assert len(answers) == 23 and event.data["found"] == 23
+    assert event.data["victims"] == sorted(a.victim_id for a in answers)[:20]

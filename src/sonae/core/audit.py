@@ -209,6 +209,145 @@ def audit_personal_data_access(
     )
 
 
+# -- an access and its audit event in one statement (PostgreSQL) -------------------------------------------------
+#
+# A call-centre look-up reads a few rows and must record which persons it read. Appending the event after the
+# query costs a second round trip and a second transaction; here the query is a CTE of the append, so both are one
+# statement. The event's data and target depend on the rows found ("found": how many; the one person's id as the
+# target, or, when none or several were found, ``other_target`` and the ids of the first 20 in "victims"), so its
+# canonical JSON (the hashed text) is assembled by the statement from parts laid out here by ``_canonical`` itself.
+
+_MARKS = {"found": "\x00n", "victims": "\x00l", "target_id": "\x00i", "target_type": "\x00t"}
+_ACCESS_SQL = """
+WITH found AS MATERIALIZED ({select}),
+summary AS (
+    SELECT count(*) AS n, (array_agg(id ORDER BY id))[1:20] AS ids FROM found
+), head AS (
+    SELECT last_hash FROM core_auditchainhead WHERE id = %(head)s FOR UPDATE
+), durability AS (
+    SELECT CASE WHEN %(relaxed)s THEN set_config('synchronous_commit', 'off', true) END AS value
+), event AS (
+    INSERT INTO core_auditevent (at, actor_id, actor_label, organisation_id, action, target_type, target_id,
+                                 reason, data, prev_hash, hash, chain)
+    SELECT %(at)s::timestamptz, %(actor)s::bigint, %(actor_label)s::text, %(organisation)s::bigint,
+           %(action)s::text,
+           CASE WHEN summary.n = 1 THEN %(found_type)s::text ELSE %(other_type)s::text END,
+           CASE WHEN summary.n = 1 THEN summary.ids[1]::text ELSE %(other_id)s::text END,
+           %(reason)s::text,
+           %(data)s::jsonb || jsonb_build_object('found', summary.n)
+               || CASE WHEN summary.n > 1 THEN jsonb_build_object('victims', to_jsonb(summary.ids))
+                       ELSE '{{}}'::jsonb END,
+           head.last_hash,
+           encode(sha256(convert_to(
+               head.last_hash || E'\\n' || %(p0)s::text || summary.n::text || %(p1)s::text
+               || CASE WHEN summary.n > 1 THEN ',"victims":[' || array_to_string(summary.ids, ',') || ']'
+                       ELSE '' END
+               || %(p2)s::text
+               || CASE WHEN summary.n = 1 THEN '"' || summary.ids[1]::text || '"' ELSE %(other_id_json)s::text END
+               || %(p3)s::text
+               || CASE WHEN summary.n = 1 THEN %(found_type_json)s::text ELSE %(other_type_json)s::text END
+               || %(p4)s::text, 'UTF8')), 'hex'),
+           %(chain)s::smallint
+    FROM head, durability, summary
+    RETURNING id, prev_hash, hash
+), moved AS (
+    UPDATE core_auditchainhead SET last_hash = event.hash, last_event_id = event.id
+    FROM event WHERE core_auditchainhead.id = %(head)s
+)
+SELECT event.id, found.* FROM (SELECT 1) AS one LEFT JOIN event ON true LEFT JOIN found ON true ORDER BY found.id
+"""
+
+
+def _canonical_parts(event: AuditEvent) -> list[str]:
+    """``_canonical`` of an event whose found count, id list, target id and type are marks, cut at the marks."""
+    text = _canonical(event)
+    parts = []
+    for name, mark in _MARKS.items():
+        quoted = json.dumps(mark)
+        cut = f',"{name}":{quoted}' if name == "victims" else quoted
+        before, found, text = text.partition(cut)
+        if not found:
+            raise ValueError(f"{name} is not where the canonical layout puts it")
+        parts.append(before)
+    return [*parts, text]
+
+
+def fetch_with_access_event(
+    select_sql: str,
+    params: dict,
+    *,
+    actor: User | None,
+    organisation: Organisation | None,
+    reason: str,
+    kind: str,
+    data: dict,
+    found_type: str,
+    other_target,
+    relaxed_durability: bool = False,
+) -> list[tuple]:
+    """Run ``select_sql`` (PostgreSQL; its rows must have an ``id`` column, the ids of the persons read) and append
+    its ``personal_data.<kind>`` event in the same statement: what ``audit_personal_data_access`` records after
+    the query, with "found" (the number of rows) and "victims" (the first 20 ids, when several) added to ``data``,
+    and the target (``found_type``, id) of the one row, or ``other_target`` when none or several. The rows, in id
+    order. ``params`` are the select's named parameters (names not starting with an underscore)."""
+    if not reason or not reason.strip():
+        raise ValueError("a reason is required to access personal data")
+    other_type, other_id = _target_parts(other_target)
+    signed_in = actor is not None and actor.is_authenticated
+    event = AuditEvent(
+        at=timezone.now().replace(tzinfo=UTC),
+        actor=actor if signed_in else None,
+        actor_label=actor.email if signed_in else "system",
+        organisation=organisation,
+        action=f"personal_data.{kind}",
+        target_type=_MARKS["target_type"],
+        target_id=_MARKS["target_id"],
+        reason=reason.strip(),
+        data={**data, "found": _MARKS["found"], "victims": _MARKS["victims"]},
+        chain=current_chain(),
+    )
+    p0, p1, p2, p3, p4 = _canonical_parts(event)
+    head_id = event.chain + 1
+    _ensure_head(head_id)
+    values = {
+        "head": head_id,
+        "relaxed": relaxed_durability and not connection.in_atomic_block,
+        "at": event.at,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "organisation": event.organisation_id,
+        "action": event.action,
+        "found_type": found_type,
+        "found_type_json": json.dumps(found_type, ensure_ascii=False),
+        "other_type": other_type,
+        "other_id": other_id,
+        "other_type_json": json.dumps(other_type, ensure_ascii=False),
+        "other_id_json": json.dumps(other_id, ensure_ascii=False),
+        "reason": event.reason,
+        "data": json.dumps(data, ensure_ascii=False),
+        "p0": p0, "p1": p1, "p2": p2, "p3": p3, "p4": p4,
+        "chain": event.chain,
+        **params,
+    }  # fmt: skip
+    rows = hotsql.fetch(_ACCESS_SQL.format(select=select_sql), values)
+    if not rows or rows[0][0] is None:  # the head row went missing since this process saw it
+        _known_heads.discard(head_id)
+        raise RuntimeError(f"audit chain head {head_id} is missing: the access was not recorded")
+    return [row[1:] for row in rows if any(value is not None for value in row[1:])]
+
+
+def _ensure_head(head_id: int) -> None:
+    if head_id in _known_heads:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditchainhead (id, last_hash, last_event_id) VALUES (%s, %s, 0) "
+            "ON CONFLICT (id) DO NOTHING",
+            [head_id, GENESIS_HASH],
+        )
+    _known_heads.add(head_id)
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool

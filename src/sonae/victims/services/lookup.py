@@ -5,8 +5,10 @@ the match against the decrypted record, and answers only what the caller needs: 
 letter was sent, the gift's status. Every look-up — found or not — is written to the audit log with the reason
 the operator gave, and look-ups are rate-limited per user.
 
-Audit write and durability: the look-up's audit event is appended in one statement of its own; on PostgreSQL
-it commits with ``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on; see
+Audit write and durability: on PostgreSQL the look-up's candidates are read and its audit event appended by one
+statement (``audit.fetch_with_access_event``: one round trip and one transaction instead of two; the event
+records the persons whose records were read, which are the ones answered about unless two 63-bit keys collide);
+on SQLite the event is appended after the read. On PostgreSQL it commits with ``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on; see
 ``audit_record(relaxed_durability=...)``). Each audit chain serialises its writers on one row; waiting for a disk
 flush while holding it would cap look-ups at a few hundred a second. The trade-off: if the database server itself crashes, audit events of
 look-ups from its last fraction of a second (wal_writer_delay, 200 ms by default) can be lost; the chain stays
@@ -27,7 +29,7 @@ from django.utils import timezone
 
 from sonae.core import hotsql
 from sonae.core.actors import Actor
-from sonae.core.audit import audit_personal_data_access, audit_record
+from sonae.core.audit import audit_personal_data_access, audit_record, fetch_with_access_event
 from sonae.core.errors import InvalidInput, NotFound
 from sonae.core.fields import Ciphertext
 from sonae.core.keyring import get_keyring
@@ -115,6 +117,13 @@ _CANDIDATES_SQL = (
 )
 
 
+# The same with named parameters, for ``_audited_candidates`` (PostgreSQL).
+_NAMED_CANDIDATES_SQL = _CANDIDATES_SQL.replace(
+    "k.key = %s AND v.incident_id = %s AND j.status = %s",
+    "k.key = %(key)s AND v.incident_id = %(incident)s AND j.status = %(status)s",
+)
+
+
 def _candidates(incident_id: int, key: int) -> list[Victim]:
     """Victims of the case's committed imports holding inquiry-code ``key``: one indexed query, written out and
     prepared once per connection (a look-up is the hottest path of the call centre; building the query with the
@@ -144,6 +153,11 @@ _BUCKET_SQL = (
     "WHERE b.incident_id = %s AND b.bucket = %s AND j.status = %s AND position(%s IN b.keys) > 0 "
     "AND substring(b.keys FROM i * 8 + 1 FOR 8) = %s AND v.incident_id = %s"
 )
+_NAMED_BUCKET_SQL = _BUCKET_SQL.replace(
+    "b.incident_id = %s AND b.bucket = %s AND j.status = %s AND position(%s IN b.keys) > 0 ",
+    "b.incident_id = %(incident)s AND b.bucket = %(bucket)s AND j.status = %(status)s "
+    "AND position(%(wanted)s IN b.keys) > 0 ",
+).replace("FOR 8) = %s AND v.incident_id = %s", "FOR 8) = %(wanted)s AND v.incident_id = %(incident)s")
 
 
 def _bucket_candidates(incident_id: int, key: int) -> list[Victim]:
@@ -238,12 +252,14 @@ def victim_lookup(
             raise InvalidInput(
                 "お問い合わせ番号の形が正しくありません（例: SN-1234-5678-9012）。", field="code"
             )
-        candidates = _candidates(incident.pk, inquiry_key(keyring, incident.pk, digits))
-        matches = [
-            v for v in candidates
-            if v.letter_sequence is not None
-            and codes.inquiry_digits(keyring, incident.pk, v.letter_sequence) == digits
-        ]  # fmt: skip
+        key = inquiry_key(keyring, incident.pk, digits)
+
+        def matches(v: Victim) -> bool:
+            return (
+                v.letter_sequence is not None
+                and codes.inquiry_digits(keyring, incident.pk, v.letter_sequence) == digits
+            )
+
     elif mode == "kana_birth":
         wanted = kana_key(kana or "")
         if not wanted:
@@ -252,20 +268,64 @@ def victim_lookup(
             birth_iso = parse_japanese_date(birth or "").isoformat()
         except ValueError as exc:
             raise InvalidInput(str(exc), field="birth") from None
-        candidates = _bucket_candidates(incident.pk, kana_birth_key(keyring, incident.pk, wanted, birth_iso))
-        matches = []
-        for victim in candidates:
-            record = victim.record
-            if key_of_kana(record.get("kana", "")) == wanted and record.get("birth") == birth_iso:
-                matches.append(victim)
+        key = kana_birth_key(keyring, incident.pk, wanted, birth_iso)
+
+        def matches(v: Victim) -> bool:
+            record = v.record
+            return key_of_kana(record.get("kana", "")) == wanted and record.get("birth") == birth_iso
+
     else:
         wanted = normalize_patient_id(patient_id or "")
         if not wanted:
             raise InvalidInput("患者IDを入力してください。", field="patient_id")
-        candidates = _bucket_candidates(incident.pk, patient_key(keyring, incident.pk, wanted))
-        matches = [v for v in candidates if normalize_patient_id(v.record.get("patient", "")) == wanted]
-    _audit_lookup(actor, incident, mode, reason, matches)
-    return [_answer(v) for v in matches]
+        key = patient_key(keyring, incident.pk, wanted)
+
+        def matches(v: Victim) -> bool:
+            return normalize_patient_id(v.record.get("patient", "")) == wanted
+
+    by_code = mode == "code"
+    if connection.vendor == "postgresql":
+        # One statement: the candidates and the audit event that records them (``fetch_with_access_event``).
+        candidates = _audited_candidates(actor, incident, mode, reason, key, by_code)
+        return [_answer(v) for v in candidates if matches(v)]
+    candidates = _candidates(incident.pk, key) if by_code else _bucket_candidates(incident.pk, key)
+    found = [v for v in candidates if matches(v)]
+    _audit_lookup(actor, incident, mode, reason, found)
+    return [_answer(v) for v in found]
+
+
+def _audited_candidates(
+    actor: Actor, incident, mode: str, reason: str, key: int, by_code: bool
+) -> list[Victim]:
+    """PostgreSQL: the candidates holding ``key`` (``_CANDIDATES_SQL`` or ``_BUCKET_SQL``, with named parameters)
+    and the look-up's audit event, in one round trip. The event records the persons whose records the look-up
+    read, which are those it answers about unless two keys collide (63-bit HMACs: not expected in practice; a
+    record read and then refused is still recorded as read)."""
+    committed = ImportStatus.COMMITTED.value
+    if by_code:
+        sql, params = _NAMED_CANDIDATES_SQL, {"key": key, "incident": incident.pk, "status": committed}
+    else:
+        wanted = key.to_bytes(8)
+        sql = _NAMED_BUCKET_SQL
+        params = {"incident": incident.pk, "bucket": bucket_of(key), "status": committed, "wanted": wanted}
+    rows = fetch_with_access_event(
+        sql,
+        params,
+        actor=actor.user,
+        organisation=actor.organisation,
+        reason=reason,
+        kind="lookup",
+        data={"incident": incident.reference, "by": mode},
+        found_type=Victim._meta.label_lower,
+        other_target=incident,
+        relaxed_durability=getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True),
+    )
+    victims = []
+    for row in rows:
+        values = list(row)
+        values[_RECORD] = Ciphertext(values[_RECORD])
+        victims.append(Victim.from_db(connection.alias, _CANDIDATE_COLUMNS, values))
+    return victims
 
 
 def _audit_lookup(actor: Actor, incident, mode: str, reason: str, matches: list[Victim]) -> None:
