@@ -172,21 +172,27 @@ def test_case_figures_for_the_duties_engine(world, incident, imported):
     assert figures["persons"] == 3 and figures["items"]["name"] == 3
 
 
-def test_lookup_events_keep_the_audit_chain_valid_whatever_was_found(world, incident, write_list):
-    # On PostgreSQL a look-up and its audit event are one statement, which assembles the hashed text itself
-    # (``audit.fetch_with_access_event``): none, one and several persons found, and a reason with characters
-    # JSON escapes, must all hash as the chain verifier recomputes them.
-    from sonae.core.audit import verify_chain
+def _import_with_duplicates(world, incident, write_list, rows):
+    """A committed import of ``rows`` whose duplicates are imported too (policy "import")."""
     from sonae.victims.services import imports
 
-    twice = [GOOD_ROWS[0], GOOD_ROWS[0].replace("ｽｽﾞｶ ﾐｷｺ", "ｽｽﾞｶ ﾐｷ").replace("昭和45年3月2日", "1971-01-01")]
-    path = str(write_list([*twice, *GOOD_ROWS[1:]]))
+    path = str(write_list(rows))
     actor = world.actor("provider")
     job = imports.import_job_create(actor=actor, incident=incident, name="list.csv", path=path)
     job.duplicate_policy = "import"
     job.save(update_fields=["duplicate_policy"])
     job = imports.import_validate(job=job, source=imports.job_source(job, path))
-    imports.import_commit(actor=actor, job=job, source=imports.job_source(job, path))
+    return imports.import_commit(actor=actor, job=job, source=imports.job_source(job, path))
+
+
+def test_lookup_events_keep_the_audit_chain_valid_whatever_was_found(world, incident, write_list):
+    # On PostgreSQL a look-up and its audit event are one statement, which assembles the hashed text itself
+    # (``audit.fetch_with_access_event``): none, one and several persons found, and a reason with characters
+    # JSON escapes, must all hash as the chain verifier recomputes them.
+    from sonae.core.audit import verify_chain
+
+    twice = [GOOD_ROWS[0], GOOD_ROWS[0].replace("ｽｽﾞｶ ﾐｷｺ", "ｽｽﾞｶ ﾐｷ").replace("昭和45年3月2日", "1971-01-01")]
+    _import_with_duplicates(world, incident, write_list, [*twice, *GOOD_ROWS[1:]])
     reason = '本人 "山田" \\ 確認\n\t\x01'
 
     none = _lookup(world, incident, mode="patient_id", patient_id="P9999", reason=reason)
@@ -218,17 +224,9 @@ def test_lookup_events_keep_the_audit_chain_valid_whatever_was_found(world, inci
 
 
 def test_a_lookup_lists_at_most_twenty_persons_in_its_event(world, incident, write_list):
-    from sonae.victims.services import imports
-
     rows = [GOOD_ROWS[2].replace("佐藤　花子", f"佐藤 花子{n}").replace("1980/12/24", f"1980/12/{n % 28 + 1}")
             for n in range(23)]  # fmt: skip
-    path = str(write_list(rows))
-    actor = world.actor("provider")
-    job = imports.import_job_create(actor=actor, incident=incident, name="list.csv", path=path)
-    job.duplicate_policy = "import"
-    job.save(update_fields=["duplicate_policy"])
-    job = imports.import_validate(job=job, source=imports.job_source(job, path))
-    imports.import_commit(actor=actor, job=job, source=imports.job_source(job, path))
+    _import_with_duplicates(world, incident, write_list, rows)
 
     answers = _lookup(world, incident, mode="patient_id", patient_id="P0003", reason="照会")
 

@@ -125,16 +125,18 @@ def audit_record(
 # One statement, one round trip, prepared once per connection (``hotsql``): lock the chain's head, insert the
 # event hashed on the head's last hash (PostgreSQL's sha256 over the same text ``compute_hash`` hashes: the
 # canonical JSON does not hold prev_hash), move the head. Concurrent appends to the chain wait on the head's row lock, then read its latest version.
-_APPEND_SQL = """
-WITH head AS (
+_HEAD_CTES = """head AS (
     SELECT last_hash FROM core_auditchainhead WHERE id = %(head)s FOR UPDATE
 ), durability AS (
     SELECT CASE WHEN %(relaxed)s THEN set_config('synchronous_commit', 'off', true) END AS value
-), event AS (
-    INSERT INTO core_auditevent (at, actor_id, actor_label, organisation_id, action, target_type, target_id,
+)"""
+_INSERT_EVENT = """INSERT INTO core_auditevent (at, actor_id, actor_label, organisation_id, action, target_type, target_id,
                                  reason, data, prev_hash, hash, chain)
     SELECT %(at)s::timestamptz, %(actor)s::bigint, %(actor_label)s::text, %(organisation)s::bigint,
-           %(action)s::text, %(target_type)s::text, %(target_id)s::text, %(reason)s::text, %(data)s::jsonb,
+           %(action)s::text,"""
+_APPEND_SQL = f"""
+WITH {_HEAD_CTES}, event AS (
+    {_INSERT_EVENT} %(target_type)s::text, %(target_id)s::text, %(reason)s::text, %(data)s::jsonb,
            head.last_hash,
            encode(sha256(convert_to(head.last_hash || E'\\n' || %(canonical)s, 'UTF8')), 'hex'), %(chain)s::smallint
     FROM head, durability
@@ -150,27 +152,13 @@ _known_heads: set[int] = set()
 def _append_postgresql(event: AuditEvent, relaxed: bool, retry: bool = True) -> AuditEvent:
     head_id = event.chain + 1
     params = {
-        "head": head_id,
-        "relaxed": relaxed,
-        "at": event.at,
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "organisation": event.organisation_id,
-        "action": event.action,
+        **_event_params(event, relaxed),
         "target_type": event.target_type,
         "target_id": event.target_id,
-        "reason": event.reason,
         "data": json.dumps(event.data, ensure_ascii=False),
         "canonical": _canonical(event),
-        "chain": event.chain,
     }
-    if head_id not in _known_heads:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO core_auditchainhead (id, last_hash, last_event_id) VALUES (%s, %s, 0) "
-                "ON CONFLICT (id) DO NOTHING",
-                [head_id, GENESIS_HASH],
-            )
+    _ensure_head(head_id)
     rows = hotsql.fetch(_APPEND_SQL, params)
     row = rows[0] if rows else None
     if row is None:
@@ -218,25 +206,18 @@ def audit_personal_data_access(
 # canonical JSON (the hashed text) is assembled by the statement from parts laid out here by ``_canonical`` itself.
 
 _MARKS = {"found": "\x00n", "victims": "\x00l", "target_id": "\x00i", "target_type": "\x00t"}
-_ACCESS_SQL = """
-WITH found AS MATERIALIZED ({select}),
+_ACCESS_SQL = f"""
+WITH found AS MATERIALIZED ({{select}}),
 summary AS (
     SELECT count(*) AS n, (array_agg(id ORDER BY id))[1:20] AS ids FROM found
-), head AS (
-    SELECT last_hash FROM core_auditchainhead WHERE id = %(head)s FOR UPDATE
-), durability AS (
-    SELECT CASE WHEN %(relaxed)s THEN set_config('synchronous_commit', 'off', true) END AS value
-), event AS (
-    INSERT INTO core_auditevent (at, actor_id, actor_label, organisation_id, action, target_type, target_id,
-                                 reason, data, prev_hash, hash, chain)
-    SELECT %(at)s::timestamptz, %(actor)s::bigint, %(actor_label)s::text, %(organisation)s::bigint,
-           %(action)s::text,
+), {_HEAD_CTES}, event AS (
+    {_INSERT_EVENT}
            CASE WHEN summary.n = 1 THEN %(found_type)s::text ELSE %(other_type)s::text END,
            CASE WHEN summary.n = 1 THEN summary.ids[1]::text ELSE %(other_id)s::text END,
            %(reason)s::text,
            %(data)s::jsonb || jsonb_build_object('found', summary.n)
                || CASE WHEN summary.n > 1 THEN jsonb_build_object('victims', to_jsonb(summary.ids))
-                       ELSE '{{}}'::jsonb END,
+                       ELSE '{{{{}}}}'::jsonb END,
            head.last_hash,
            encode(sha256(convert_to(
                head.last_hash || E'\\n' || %(p0)s::text || summary.n::text || %(p1)s::text
@@ -310,23 +291,15 @@ def fetch_with_access_event(
     head_id = event.chain + 1
     _ensure_head(head_id)
     values = {
-        "head": head_id,
-        "relaxed": relaxed_durability and not connection.in_atomic_block,
-        "at": event.at,
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "organisation": event.organisation_id,
-        "action": event.action,
+        **_event_params(event, relaxed_durability and not connection.in_atomic_block),
         "found_type": found_type,
         "found_type_json": json.dumps(found_type, ensure_ascii=False),
         "other_type": other_type,
         "other_id": other_id,
         "other_type_json": json.dumps(other_type, ensure_ascii=False),
         "other_id_json": json.dumps(other_id, ensure_ascii=False),
-        "reason": event.reason,
         "data": json.dumps(data, ensure_ascii=False),
         "p0": p0, "p1": p1, "p2": p2, "p3": p3, "p4": p4,
-        "chain": event.chain,
         **params,
     }  # fmt: skip
     rows = hotsql.fetch(_ACCESS_SQL.format(select=select_sql), values)
@@ -336,7 +309,23 @@ def fetch_with_access_event(
     return [row[1:] for row in rows if any(value is not None for value in row[1:])]
 
 
+def _event_params(event: AuditEvent, relaxed: bool) -> dict:
+    """The parameters of ``_HEAD_CTES`` and ``_INSERT_EVENT`` (and the event's reason and chain)."""
+    return {
+        "head": event.chain + 1,
+        "relaxed": relaxed,
+        "at": event.at,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "organisation": event.organisation_id,
+        "action": event.action,
+        "reason": event.reason,
+        "chain": event.chain,
+    }
+
+
 def _ensure_head(head_id: int) -> None:
+    """Create the chain's head row once per process (a concurrent creator's row is kept)."""
     if head_id in _known_heads:
         return
     with connection.cursor() as cursor:
