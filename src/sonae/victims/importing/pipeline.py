@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
 
 import numpy as np
 from django.db import connection, transaction
@@ -421,16 +420,14 @@ def _run_pass(
                     drop.append(i)
             kept = len(lines) - len(drop)
             result.to_import += kept
+            # Item masks counted with numpy: a chunk holds few distinct ones (Counter.update went row by row).
+            kept_masks = np.frombuffer(items, dtype=np.int64)
+            kept_corporate = np.frombuffer(corporate, dtype=np.int8)
             if drop:
-                keep = bytearray(b"\x01") * len(lines)
-                for i in drop:
-                    keep[i] = 0
-                kept_masks = compress(items, keep)
-                result.corporations += sum(compress(corporate, keep))
-            else:
-                kept_masks = items
-                result.corporations += sum(corporate)
-            masks.update(kept_masks)
+                kept_masks, kept_corporate = np.delete(kept_masks, drop), np.delete(kept_corporate, drop)
+            result.corporations += int(np.count_nonzero(kept_corporate))
+            distinct, counts = np.unique(kept_masks, return_counts=True)
+            masks.update(dict(zip(distinct.tolist(), counts.tolist(), strict=True)))
             if commit:
                 buckets.add(kana_keys, lines, drop)
                 buckets.add(patient_keys, lines, drop)

@@ -106,9 +106,11 @@ def is_xlsx(head: bytes) -> bool:
     return head.startswith(b"PK\x03\x04")
 
 
-def _boundary(buffer: bytes, parity_start: int = 0) -> int:
-    """Offset just after the last line feed in ``buffer`` that lies outside quotes, or -1."""
-    position = buffer.rfind(b"\n")
+def _boundary(buffer: bytes, parity_start: int = 0, end: int | None = None) -> int:
+    """Offset just after the last line feed in ``buffer[:end]`` that lies outside quotes, or -1."""
+    position = buffer.rfind(b"\n", 0, end)
+    if position >= 0 and parity_start == 0 and b'"' not in buffer:  # the usual list: no quotes at all
+        return position + 1
     while position >= 0:
         if (parity_start + buffer.count(b'"', 0, position)) % 2 == 0:
             return position + 1
@@ -211,7 +213,7 @@ def csv_chunks(
         if not buffer:
             return
         # The last record boundary within the chunk size (chunks are the same for every run of the same file).
-        cut = _boundary(buffer[:chunk_bytes])
+        cut = _boundary(buffer, end=chunk_bytes)
         if cut < 0 and eof:
             cut = len(buffer)
         elif cut < 0:
