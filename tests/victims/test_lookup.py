@@ -233,3 +233,20 @@ def test_a_lookup_lists_at_most_twenty_persons_in_its_event(world, incident, wri
     event = AuditEvent.objects.get(action="personal_data.lookup")
     assert len(answers) == 23 and event.data["found"] == 23
     assert event.data["victims"] == sorted(a.victim_id for a in answers)[:20]
+
+
+def test_a_lookup_is_recorded_even_when_its_chain_head_went_missing(world, incident, imported):
+    # A head row this process saw may be gone (created in a rolled-back transaction, or a restored database):
+    # the look-up creates it again rather than answering without its audit event.
+    from sonae.core.audit import current_chain
+    from sonae.core.models import AuditChainHead
+
+    imported()
+    _lookup(world, incident, mode="patient_id", patient_id="P0001", reason="照会")
+    AuditChainHead.objects.filter(id=current_chain() + 1).delete()
+
+    answers = _lookup(world, incident, mode="patient_id", patient_id="P0002", reason="二度目の照会")
+
+    assert len(answers) == 1
+    assert AuditEvent.objects.filter(action="personal_data.lookup", reason="二度目の照会").count() == 1
+    assert AuditChainHead.objects.filter(id=current_chain() + 1).exists()

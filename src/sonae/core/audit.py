@@ -149,8 +149,7 @@ RETURNING event.id, event.prev_hash, event.hash
 _known_heads: set[int] = set()
 
 
-def _append_postgresql(event: AuditEvent, relaxed: bool, retry: bool = True) -> AuditEvent:
-    head_id = event.chain + 1
+def _append_postgresql(event: AuditEvent, relaxed: bool) -> AuditEvent:
     params = {
         **_event_params(event, relaxed),
         "target_type": event.target_type,
@@ -158,19 +157,26 @@ def _append_postgresql(event: AuditEvent, relaxed: bool, retry: bool = True) -> 
         "data": json.dumps(event.data, ensure_ascii=False),
         "canonical": _canonical(event),
     }
-    _ensure_head(head_id)
-    rows = hotsql.fetch(_APPEND_SQL, params)
-    row = rows[0] if rows else None
-    if row is None:
-        # The head row is not there although this process saw it (a rolled-back transaction created it, or a
-        # restored database): create it and append again.
-        _known_heads.discard(head_id)
-        if not retry:
-            raise RuntimeError(f"audit chain head {head_id} could not be created")
-        return _append_postgresql(event, relaxed, retry=False)
-    _known_heads.add(head_id)
-    event.pk, event.prev_hash, event.hash = row
+
+    def append():
+        rows = hotsql.fetch(_APPEND_SQL, params)
+        return rows[0] if rows else None
+
+    event.pk, event.prev_hash, event.hash = _on_head(event.chain + 1, append)
     return event
+
+
+def _on_head(head_id: int, run):
+    """``run()``, a statement appending to the chain of head row ``head_id`` that answers None when that row is
+    missing, after creating the row (once per process). A row this process saw may be gone (created in a
+    rolled-back transaction, or a restored database): it is created again and the statement run once more."""
+    for _attempt in range(2):
+        _ensure_head(head_id)
+        result = run()
+        if result is not None:
+            return result
+        _known_heads.discard(head_id)
+    raise RuntimeError(f"audit chain head {head_id} could not be created")
 
 
 def audit_personal_data_access(
@@ -288,8 +294,6 @@ def fetch_with_access_event(
         chain=current_chain(),
     )
     p0, p1, p2, p3, p4 = _canonical_parts(event)
-    head_id = event.chain + 1
-    _ensure_head(head_id)
     values = {
         **_event_params(event, relaxed_durability and not connection.in_atomic_block),
         "found_type": found_type,
@@ -302,10 +306,13 @@ def fetch_with_access_event(
         "p0": p0, "p1": p1, "p2": p2, "p3": p3, "p4": p4,
         **params,
     }  # fmt: skip
-    rows = hotsql.fetch(_ACCESS_SQL.format(select=select_sql), values)
-    if not rows or rows[0][0] is None:  # the head row went missing since this process saw it
-        _known_heads.discard(head_id)
-        raise RuntimeError(f"audit chain head {head_id} is missing: the access was not recorded")
+    sql = _ACCESS_SQL.format(select=select_sql)
+
+    def read_and_append():
+        rows = hotsql.fetch(sql, values)
+        return rows if rows and rows[0][0] is not None else None  # no event id: the head row is missing
+
+    rows = _on_head(event.chain + 1, read_and_append)
     return [row[1:] for row in rows if any(value is not None for value in row[1:])]
 
 

@@ -121,26 +121,14 @@ _CANDIDATES_SQL = (
     f"SELECT {', '.join('v.' + c for c in _CANDIDATE_COLUMNS)} FROM victims_victimkey k "
     "JOIN victims_victim v ON v.id = k.victim_id "
     "JOIN victims_importjob j ON j.id = v.import_job_id "
-    "WHERE k.key = %s AND v.incident_id = %s AND j.status = %s"
+    "WHERE k.key = %(key)s AND v.incident_id = %(incident)s AND j.status = %(status)s"
 )
 
 
-# The same with named parameters, for ``_audited_candidates`` (PostgreSQL).
-_NAMED_CANDIDATES_SQL = _CANDIDATES_SQL.replace(
-    "k.key = %s AND v.incident_id = %s AND j.status = %s",
-    "k.key = %(key)s AND v.incident_id = %(incident)s AND j.status = %(status)s",
-)
-
-
-def _candidates(incident_id: int, key: int) -> list[Victim]:
-    """Victims of the case's committed imports holding inquiry-code ``key``: one indexed query, written out and
-    prepared once per connection (a look-up is the hottest path of the call centre; building the query with the
-    ORM, or planning it each time, costs more than running it)."""
-    params = [key, incident_id, ImportStatus.COMMITTED.value]
-    if connection.vendor != "postgresql":  # SQLite needs the ORM's converters (dates and UUIDs come as text)
-        return list(Victim.objects.raw(_CANDIDATES_SQL, params))
+def _victims_of(rows) -> list[Victim]:
+    """Victims from rows of ``_CANDIDATE_COLUMNS`` read by ``hotsql`` (PostgreSQL)."""
     victims = []
-    for row in hotsql.fetch(_CANDIDATES_SQL, params):
+    for row in rows:
         values = list(row)
         values[_RECORD] = Ciphertext(
             values[_RECORD]
@@ -149,8 +137,19 @@ def _candidates(incident_id: int, key: int) -> list[Victim]:
     return victims
 
 
-# Imported persons by kana+birth or patient ID: the key's bucket of each committed import of the case, its keys
-# scanned for the key (about 30 of them, 8 bytes each), the victim id rebuilt from the job and the line.
+def _candidates(incident_id: int, key: int) -> list[Victim]:
+    """Victims of the case's committed imports holding inquiry-code ``key``: one indexed query, written out and
+    prepared once per connection (a look-up is the hottest path of the call centre; building the query with the
+    ORM, or planning it each time, costs more than running it)."""
+    params = {"key": key, "incident": incident_id, "status": ImportStatus.COMMITTED.value}
+    if connection.vendor != "postgresql":  # SQLite needs the ORM's converters (dates and UUIDs come as text)
+        return list(Victim.objects.raw(_CANDIDATES_SQL, params))
+    return _victims_of(hotsql.fetch(_CANDIDATES_SQL, params))
+
+
+# Imported persons by kana+birth or patient ID (PostgreSQL, ``_audited_candidates``): the key's bucket of each
+# committed import of the case, its keys scanned for the key (about 30 of them, 8 bytes each), the victim id
+# rebuilt from the job and the line.
 _BUCKET_SQL = (
     f"SELECT {', '.join('v.' + c for c in _CANDIDATE_COLUMNS)} FROM victims_victimkeybucket b "
     "JOIN victims_importjob j ON j.id = b.job_id "
@@ -158,35 +157,22 @@ _BUCKET_SQL = (
     # (PostgreSQL's << and | share one precedence and group left to right: every shift in parentheses.)
     "JOIN victims_victim v ON v.id = ((b.job_id << 24) | (get_byte(b.lines, i * 4 + 1) << 16) "
     "| (get_byte(b.lines, i * 4 + 2) << 8) | get_byte(b.lines, i * 4 + 3)) "
-    "WHERE b.incident_id = %s AND b.bucket = %s AND j.status = %s AND position(%s IN b.keys) > 0 "
-    "AND substring(b.keys FROM i * 8 + 1 FOR 8) = %s AND v.incident_id = %s"
+    "WHERE b.incident_id = %(incident)s AND b.bucket = %(bucket)s AND j.status = %(status)s "
+    "AND position(%(wanted)s IN b.keys) > 0 "
+    "AND substring(b.keys FROM i * 8 + 1 FOR 8) = %(wanted)s AND v.incident_id = %(incident)s"
 )
-_NAMED_BUCKET_SQL = _BUCKET_SQL.replace(
-    "b.incident_id = %s AND b.bucket = %s AND j.status = %s AND position(%s IN b.keys) > 0 ",
-    "b.incident_id = %(incident)s AND b.bucket = %(bucket)s AND j.status = %(status)s "
-    "AND position(%(wanted)s IN b.keys) > 0 ",
-).replace("FOR 8) = %s AND v.incident_id = %s", "FOR 8) = %(wanted)s AND v.incident_id = %(incident)s")
 
 
 def _bucket_candidates(incident_id: int, key: int) -> list[Victim]:
-    """Victims of the case's committed imports holding kana+birth or patient-ID ``key`` (``keys.py``)."""
-    committed = ImportStatus.COMMITTED.value
-    if connection.vendor != "postgresql":  # SQLite: read the buckets, then the victims (no round trips here)
-        ids = []
-        rows = VictimKeyBucket.objects.filter(
-            incident_id=incident_id, bucket=bucket_of(key), job__status=committed
-        ).values_list("job_id", "keys", "lines")
-        for job_id, keys, lines in rows:
-            ids += [job_id << LINE_BITS | line for line in lines_in_bucket(bytes(keys), bytes(lines), key)]
-        return list(Victim.objects.filter(pk__in=ids, incident_id=incident_id).order_by("pk")) if ids else []
-    wanted = key.to_bytes(8)
-    params = [incident_id, bucket_of(key), committed, wanted, wanted, incident_id]
-    victims = []
-    for row in hotsql.fetch(_BUCKET_SQL, params):
-        values = list(row)
-        values[_RECORD] = Ciphertext(values[_RECORD])
-        victims.append(Victim.from_db(connection.alias, _CANDIDATE_COLUMNS, values))
-    return victims
+    """SQLite: victims of the case's committed imports holding kana+birth or patient-ID ``key`` (``keys.py``):
+    the buckets, then the victims (no round trips here). PostgreSQL reads them with ``_BUCKET_SQL``."""
+    ids = []
+    rows = VictimKeyBucket.objects.filter(
+        incident_id=incident_id, bucket=bucket_of(key), job__status=ImportStatus.COMMITTED.value
+    ).values_list("job_id", "keys", "lines")
+    for job_id, keys, lines in rows:
+        ids += [job_id << LINE_BITS | line for line in lines_in_bucket(bytes(keys), bytes(lines), key)]
+    return list(Victim.objects.filter(pk__in=ids, incident_id=incident_id).order_by("pk")) if ids else []
 
 
 def forget_lookup_keys(victim: Victim) -> None:
@@ -305,17 +291,21 @@ def victim_lookup(
 def _audited_candidates(
     actor: Actor, incident, mode: str, reason: str, key: int, by_code: bool
 ) -> list[Victim]:
-    """PostgreSQL: the candidates holding ``key`` (``_CANDIDATES_SQL`` or ``_BUCKET_SQL``, with named parameters)
-    and the look-up's audit event, in one round trip. The event records the persons whose records the look-up
+    """PostgreSQL: the candidates holding ``key`` (``_CANDIDATES_SQL`` or ``_BUCKET_SQL``) and the look-up's audit
+    event, in one round trip. The event records the persons whose records the look-up
     read, which are those it answers about unless two keys collide (63-bit HMACs: not expected in practice; a
     record read and then refused is still recorded as read)."""
     committed = ImportStatus.COMMITTED.value
     if by_code:
-        sql, params = _NAMED_CANDIDATES_SQL, {"key": key, "incident": incident.pk, "status": committed}
+        sql, params = _CANDIDATES_SQL, {"key": key, "incident": incident.pk, "status": committed}
     else:
-        wanted = key.to_bytes(8)
-        sql = _NAMED_BUCKET_SQL
-        params = {"incident": incident.pk, "bucket": bucket_of(key), "status": committed, "wanted": wanted}
+        sql = _BUCKET_SQL
+        params = {
+            "incident": incident.pk,
+            "bucket": bucket_of(key),
+            "status": committed,
+            "wanted": key.to_bytes(8),
+        }
     rows = fetch_with_access_event(
         sql,
         params,
@@ -328,12 +318,7 @@ def _audited_candidates(
         other_target=incident,
         relaxed_durability=getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True),
     )
-    victims = []
-    for row in rows:
-        values = list(row)
-        values[_RECORD] = Ciphertext(values[_RECORD])
-        victims.append(Victim.from_db(connection.alias, _CANDIDATE_COLUMNS, values))
-    return victims
+    return _victims_of(rows)
 
 
 def _audit_lookup(actor: Actor, incident, mode: str, reason: str, matches: list[Victim]) -> None:
