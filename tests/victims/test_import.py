@@ -187,6 +187,53 @@ def test_a_killed_commit_resumes_and_leaves_exactly_one_copy_of_every_row(
     assert {victim for _key, victim in entries} == set(Victim.objects.values_list("pk", flat=True))
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL the commit then streams from its writer thread
+def test_a_commit_that_fails_mid_batch_keeps_whole_batches_only_and_holds_no_lock(
+    world, incident, write_list, monkeypatch
+):
+    from django.db import connection, transaction
+
+    rows = [f"人{i:03d} 太郎,ヒト タロウ,{1940 + i}-01-01,,,,P{i:04d},,氏名" for i in range(60)]
+    path = str(write_list(rows))
+    job = imports.import_job_create(
+        actor=world.actor("provider"), incident=incident, name="list.csv", path=path, chunk_bytes=300
+    )
+    job.chunks_per_batch = 2
+    job.save()
+    job = imports.import_validate(job=job, source=imports.job_source(job, path), workers=0)
+    real_process = pipeline.worker_module.process_chunk
+
+    def failing_in_chunk_5(chunk, write=True):
+        if chunk.index == 5:  # the second chunk of the third batch: its first chunk is on its way already
+            raise OSError("read error")
+        return real_process(chunk, write)
+
+    monkeypatch.setattr(pipeline.worker_module, "process_chunk", failing_in_chunk_5)
+    with pytest.raises(OSError):
+        imports.import_commit(
+            actor=world.actor("provider"), job=job, source=imports.job_source(job, path), workers=0
+        )
+    job.refresh_from_db()
+    assert job.status == ImportStatus.COMMITTING and job.chunks_committed == 4
+    assert Victim.objects.count() == job.imported > 0  # the two whole batches, nothing of the third
+    with transaction.atomic():  # nobody holds the job's row (no transaction was left open)
+        ImportJob.objects.select_for_update(nowait=True).get(pk=job.pk)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%%'"
+            )
+            assert cursor.fetchone()[0] == 0
+
+    monkeypatch.setattr(pipeline.worker_module, "process_chunk", real_process)
+    job = imports.import_commit(
+        actor=world.actor("provider"), job=job, source=imports.job_source(job, path), workers=0
+    )
+    assert job.status == ImportStatus.COMMITTED and job.imported == 60
+    assert sorted(Victim.objects.values_list("line", flat=True)) == list(range(2, 62))
+
+
 def test_plaintext_of_a_known_name_is_not_in_the_database(world, incident, imported):
     from django.db import connection
 

@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -358,16 +358,12 @@ def _run_pass(
     result = PassResult()
     masks: Counter = Counter()
     headers = list(job.headers)
-    batch: list = []
-    batch_first = write_from
     buckets = BucketBuilder()
     threaded = commit and vendor == "postgresql" and not connection.in_atomic_block
-    writer = None  # started once the worker processes are forked (the fork copies one thread only)
-
-    with _chunks(source, job.file_kind, config.encoding, config.mapping, job.chunk_bytes) as chunks:
-        for chunk_result in _results(chunks, count, config, write_from, commit):
-            if writer is None:
-                writer = _Writer(job, vendor, threaded=threaded)
+    writer = _Writer(job, vendor, threaded=threaded, first_chunk=write_from)
+    chunks = _chunks(source, job.file_kind, config.encoding, config.mapping, job.chunk_bytes)
+    with writer.aborting(), chunks as chunk_iterator:
+        for chunk_result in _results(chunk_iterator, count, config, write_from, commit):
             result.rows += chunk_result.rows
             for line, column, message in chunk_result.errors:
                 result.issues.append(
@@ -432,25 +428,21 @@ def _run_pass(
                 buckets.add(kana_keys, lines, drop)
                 buckets.add(patient_keys, lines, drop)
                 if chunk_result.index >= write_from:
-                    batch.append((chunk_result, drop))
-                    if len(batch) >= job.chunks_per_batch:
-                        writer.submit(batch, batch_first)
-                        batch_first += len(batch)
-                        batch = []
+                    writer.add(chunk_result, drop)
             elif progress is None or chunk_result.index % 4 == 0:
                 _save_progress(job, "validating", chunk_result.end_offset)
             if progress is not None:
                 progress(
                     "commit" if commit else "validate", chunk_result.end_offset, source.size, result.rows
                 )
-        if writer is None:
-            writer = _Writer(job, vendor, threaded=threaded)
-        if commit and batch:
-            writer.submit(batch, batch_first)
+        writer.end_batch()
     if commit:
-        rows = _bucket_rows(job, vendor, buckets)  # laid out while the writer sends the last batch
-        result.written = writer.close()
-        _write_buckets(job, vendor, rows)
+        # Laid out and written while the writer thread sends the last chunks (another connection, another
+        # transaction: the job's persons are found by no look-up before it is marked committed anyway).
+        try:
+            _write_buckets(job, vendor, _bucket_rows(job, vendor, buckets))
+        finally:
+            result.written = writer.close()
 
     counts: Counter = Counter()
     for mask, n in masks.items():
@@ -462,53 +454,143 @@ def _run_pass(
 
 
 class _Writer:
-    """Writes the batches of a commit pass.
+    """Writes the chunks of a commit pass, ``job.chunks_per_batch`` chunks to a batch (``_write_batch``: one
+    transaction each, the watermark moved with the rows).
 
     On PostgreSQL outside a transaction (the CLI, a task worker) a thread with its own database connection does
-    the writing, so the worker processes keep computing and PostgreSQL keeps writing while the main thread
-    takes the next chunks in: the three overlap instead of taking turns. Inside a transaction (tests) and on
-    SQLite, batches are written inline. Either way each batch is its own transaction (``_write_batch``).
+    the writing, and streams: a batch's COPY opens when its first chunk arrives and takes each chunk as it comes.
+    So the worker processes keep computing, the main thread takes the next chunks in and PostgreSQL keeps
+    writing, instead of taking turns; and when the last chunk arrives only that chunk is left to send, not a
+    whole batch. The thread starts with the first chunk (after the worker processes are forked: a fork copies one
+    thread only). If the pass fails, the batch being streamed is rolled back (``aborting``). Inside a transaction
+    (tests) and on SQLite a batch is collected and written inline when complete.
     """
 
-    def __init__(self, job, vendor: str, *, threaded: bool):
+    def __init__(self, job, vendor: str, *, threaded: bool, first_chunk: int):
         self.job = job
         self.vendor = vendor
+        self.threaded = threaded
+        self.per_batch = max(1, job.chunks_per_batch)
+        self.first = first_chunk  # the first chunk of the batch being handed over
+        self.handed = 0  # how many of its chunks were handed over
+        self.pending: list = []  # those chunks (inline writing)
         self.written = 0
         self.error: BaseException | None = None
-        self.thread = None
-        if threaded:
-            self.queue: queue.Queue = queue.Queue(maxsize=1)  # bounded memory: one batch waiting
-            self.thread = threading.Thread(target=self._run, name="victims-import-writer", daemon=True)
-            self.thread.start()
+        self.thread: threading.Thread | None = None
+        # Bounded memory: at most one batch's worth of chunks waiting for the thread.
+        self.queue: queue.Queue = queue.Queue(maxsize=self.per_batch)
 
-    def _run(self) -> None:
-        from django.db import connection as thread_connection
+    def add(self, result, drop: list) -> None:
+        """The next chunk to write (file order), and the positions of its rows not to import."""
+        if not self.threaded:
+            self.pending.append((result, drop))
+        else:
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, args=(self.first,), name="victims-import-writer", daemon=True
+                )
+                self.thread.start()
+            self._put((result, drop))
+        self.handed += 1
+        if self.handed == self.per_batch:
+            self.end_batch()
 
-        try:
-            while (item := self.queue.get()) is not None:
-                if self.error is None:
-                    try:
-                        self.written += _write_batch(self.job, item[0], item[1], self.vendor)
-                    except BaseException as exc:  # handed to the main thread
-                        self.error = exc
-        finally:
-            thread_connection.close()
-
-    def submit(self, batch: list, first: int) -> None:
-        if self.thread is None:
-            self.written += _write_batch(self.job, batch, first, self.vendor)
+    def end_batch(self) -> None:
+        """Close the batch being handed over (nothing to do when it is empty)."""
+        if not self.handed:
             return
-        if self.error is not None:
-            self.close()
-        self.queue.put((batch, first))
+        if not self.threaded:
+            self.written += _write_batch(self.job, self.pending, self.first, self.vendor)
+            self.pending = []
+        else:
+            self._put(_END)
+        self.first += self.handed
+        self.handed = 0
 
     def close(self) -> int:
-        if self.thread is not None and self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
+        """Wait for the writes; raise the writer's error if it had one. Returns the rows written."""
+        self._finish(_STOP)
         if self.error is not None:
             raise self.error
         return self.written
+
+    @contextmanager
+    def aborting(self):
+        """Roll back the batch being streamed when the block fails (no transaction is left open)."""
+        try:
+            yield self
+        except BaseException:
+            self._finish(_ABORT)
+            raise
+
+    def _finish(self, mark) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            self.queue.put(mark)
+            self.thread.join()
+
+    def _put(self, item) -> None:
+        if self.error is not None:
+            self.close()  # raises it
+        self.queue.put(item)
+
+    def _run(self, first: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            # A batch starts with a chunk (``end_batch`` marks only a batch that has one).
+            while (item := self.queue.get()) is not _STOP and item is not _ABORT:
+                chunks = _Stream(self.queue, item)
+                if self.error is None:
+                    try:
+                        self.written += _write_batch(self.job, chunks, first, self.vendor)
+                    except BaseException as exc:  # handed to the main thread
+                        self.error = exc
+                first += chunks.drain()
+                if chunks.mark is not _END:
+                    return
+        finally:
+            thread_connection.close()
+
+
+# The marks on the writer's queue: the end of a batch; no more chunks; the pass failed.
+_END, _STOP, _ABORT = object(), object(), object()
+
+
+class _Aborted(Exception):
+    """The pass failed while a batch was being streamed: its transaction must not commit."""
+
+
+class _Stream:
+    """The chunks of one batch as they arrive on the writer's queue, from ``first`` up to a mark (``mark``)."""
+
+    def __init__(self, source: queue.Queue, first):
+        self.source = source
+        self.first = first
+        self.mark = None
+        self.count = 0
+
+    def __iter__(self):
+        while self.mark is None:
+            if self.first is not None:
+                item, self.first = self.first, None
+            else:
+                item = self.source.get()
+            if item is _END or item is _STOP or item is _ABORT:
+                self.mark = item
+                break
+            self.count += 1
+            yield item
+        if self.mark is _ABORT:
+            raise _Aborted()
+
+    def drain(self) -> int:
+        """Consume what is left of the batch (after an error): the number of chunks it had."""
+        try:
+            for _item in self:
+                pass
+        except _Aborted:
+            pass
+        return self.count
 
 
 def _save_progress(job, phase: str, done: int) -> None:
@@ -517,11 +599,12 @@ def _save_progress(job, phase: str, done: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(phase=phase, progress_bytes=done, updated_at=timezone.now())
 
 
-def _write_batch(job, batch: list, first_chunk: int, vendor: str) -> int:
-    """Write the kept rows of ``batch`` and move the watermark, in one transaction. Returns rows written."""
+def _write_batch(job, batch, first_chunk: int, vendor: str) -> int:
+    """Write the kept rows of ``batch`` (an iterable of (chunk result, positions to drop), consumed as it comes)
+    and move the watermark, in one transaction. Returns rows written."""
     from sonae.victims.models import ImportJob
 
-    written = 0
+    chunks: list = []  # the chunk results written, for the watermark
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.chunks_committed != first_chunk:
@@ -529,23 +612,29 @@ def _write_batch(job, batch: list, first_chunk: int, vendor: str) -> int:
                 f"import job {job.pk}: expected watermark {first_chunk}, found {locked.chunks_committed}"
             )
         if vendor == "postgresql":
-            written = _copy_batch(batch)
+            written = _copy_batch(_noting(batch, chunks))
         else:
-            written = _insert_batch(batch)
-        last = batch[-1][0]
+            written = _insert_batch(_noting(batch, chunks))
         ImportJob.objects.filter(pk=job.pk).update(
-            chunks_committed=first_chunk + len(batch),
+            chunks_committed=first_chunk + len(chunks),
             imported=locked.imported + written,
-            progress_bytes=last.end_offset,
+            progress_bytes=chunks[-1].end_offset,
             phase="committing",
             updated_at=timezone.now(),
         )
-    job.chunks_committed = first_chunk + len(batch)
+    job.chunks_committed = first_chunk + len(chunks)
     job.imported += written
     return written
 
 
-def _copy_batch(batch: list) -> int:
+def _noting(batch: Iterable, results: list) -> Iterator:
+    """The items of ``batch``, noting each one's chunk result in ``results`` as it passes."""
+    for result, drop in batch:
+        results.append(result)
+        yield result, drop
+
+
+def _copy_batch(batch: Iterable) -> int:
     from sonae.victims.importing.worker import COPY_HEADER, COPY_TRAILER, VICTIM_COPY_COLUMNS
 
     written = 0
@@ -575,7 +664,7 @@ def _copy_batch(batch: list) -> int:
     return written
 
 
-def _insert_batch(batch: list) -> int:
+def _insert_batch(batch: Iterable) -> int:
     from sonae.victims.importing.worker import VICTIM_COPY_COLUMNS
 
     victims: list = []

@@ -404,7 +404,8 @@ def _refresh_planner_statistics(rows: int) -> None:
     """After a bulk load, PostgreSQL's planner still believes the old row counts until autovacuum runs. When the
     look-up keys were one row each, it then planned the call-centre look-up (one key → one person) as a parallel
     scan of thousands of rows, 20–30 ms instead of 0.1 ms (measured on a 1M-person case). The look-up now starts
-    from the key's bucket: ANALYZE of the bucket table (0.2 s for 450,000 buckets). The victims table is reached by
+    from the key's bucket: ANALYZE of the bucket table's key columns, sampled at a small statistics target (migration
+    ``0004``: 0.01 s for a million buckets instead of 0.11 s). The victims table is reached by
     primary key only, so its statistics are left to autovacuum: sampling it took 1.6 s of the import on an
     8M-person table, growing with the table."""
     if rows < ANALYZE_AFTER_ROWS or connection.vendor != "postgresql":
