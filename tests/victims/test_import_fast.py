@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -213,6 +215,35 @@ MAPPING = FULL + ["kind", "item:my_number"]
     st.booleans(),
 )
 def test_random_chunks_give_what_the_python_path_gives(rows, first_line, with_default):
+    _random_chunk_gives_what_the_python_path_gives(rows, first_line, with_default)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(written_row(), min_size=1, max_size=12),
+    st.integers(min_value=2, max_value=10_000),
+    st.booleans(),
+)
+def test_random_chunks_give_what_the_python_path_gives_without_the_c_loops(rows, first_line, with_default):
+    """Where the C loops are not built, the fast path reads CP932 and birth dates in polars and Python."""
+    with without_c_loops():
+        _random_chunk_gives_what_the_python_path_gives(rows, first_line, with_default)
+
+
+@contextmanager
+def without_c_loops():
+    saved = os.environ.get("SONAE_IMPORT_NATIVE")
+    os.environ["SONAE_IMPORT_NATIVE"] = "0"  # read by ``native.loops()`` on each call
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SONAE_IMPORT_NATIVE"]
+        else:
+            os.environ["SONAE_IMPORT_NATIVE"] = saved
+
+
+def _random_chunk_gives_what_the_python_path_gives(rows, first_line, with_default):
     text = "".join(",".join(row) + "\n" for row in rows)
     default = mask_of(["name"]) if with_default else 0
     got = assert_same(text, MAPPING, first_line=first_line, default_items=default)

@@ -11,6 +11,7 @@ import os
 import re
 import struct
 from array import array
+from datetime import date
 
 import numpy as np
 import pytest
@@ -270,3 +271,71 @@ def test_cp932_to_utf8_marks_the_columns_that_need_nfkc_or_a_space_fix():
     line = ",".join("ｱ" if i == 70 else "x" for i in range(72)).encode("cp932")
     assert _native.cp932_to_utf8(line, table)[4] == 1 << 63  # columns from the 64th on share the last bit
     assert _native.cp932_to_utf8(b'"a",b', table)[4:] == (2**64 - 1, 2**64 - 1)  # quotes: ask every column
+
+
+# -- birth dates ------------------------------------------------------------------------------------------------
+
+TODAY = date(2025, 6, 1)
+ERA_LABELS = [
+    "明治",
+    "大正",
+    "昭和",
+    "平成",
+    "令和",
+    "明",
+    "大",
+    "昭",
+    "平",
+    "令",
+    "M",
+    "t",
+    "S",
+    "h",
+    "R",
+    "Q",
+    "元",
+]
+BIRTH_CELLS = st.one_of(
+    st.dates(min_value=date(1850, 1, 1), max_value=date(2030, 12, 31)).flatmap(
+        lambda d: st.sampled_from(
+            [
+                d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month:02}.{d.day}",
+                f"{d.year}{d.month:02}{d.day:02}", f"{d.year}-{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日",
+                f" {d.isoformat()}", f"{d.year}-{d.month:03}-{d.day}",
+            ]
+        )
+    ),
+    st.tuples(
+        st.sampled_from(ERA_LABELS), st.integers(-1, 1000), st.integers(0, 13), st.integers(0, 32),
+        st.sampled_from(["年月日", "-- ", "// ", ".. ", "-/ ", "年-日", "年月 ", "年月日日"]),
+    ).map(lambda t: f"{t[0]}{t[1]}{t[4][0]}{t[2]}{t[4][1]}{t[3]}{t[4][2:]}".rstrip()),
+    st.text(alphabet=st.sampled_from(list("0123456789-/.年月日昭和S ")), max_size=14),
+)  # fmt: skip
+
+
+@settings(max_examples=1000)
+@given(st.lists(BIRTH_CELLS, max_size=20))
+def test_births_in_c_read_what_the_polars_reading_reads_and_parse_birth_agrees(cells):
+    import polars as pl
+
+    from sonae.victims.importing.rows import ColumnNormaliser, parse_birth
+
+    today = TODAY.year * 10000 + TODAY.month * 100 + TODAY.day
+    got = _native.births(cells, today, fast._ERA_TABLE)
+    normaliser = ColumnNormaliser(["birth_date"], today=TODAY)
+    frame = pl.DataFrame({"c0": cells}, schema={"c0": pl.String})
+    assert got == fast._births_read(frame, "c0", normaliser).to_list()
+    for cell, iso in zip(cells, got, strict=True):
+        if iso is not None:  # a date read here is the one the Python path reads, without an error
+            assert parse_birth(cell, TODAY.isoformat()) == (iso, "")
+
+
+def test_births_in_c_keep_real_dates_in_range_only():
+    today = 20250601
+    cells = ["1970-3-2", "19700302", "S45.3.2", "昭和45年3月2日", "H31.4.30", "H31.5.1", "R1.5.1", "S64.1.8",
+             "1873-01-01", "1872-12-31", "2025-06-02", "2024-02-29", "2023-02-29", "S0.1.1", "1970/3-2",
+             "197003021", "", "１９７０-3-2", "1970-13-01", "S45.0.1", "1970-04-31", "平成元年1月8日"]  # fmt: skip
+    assert _native.births(cells, today, fast._ERA_TABLE) == [
+        "1970-03-02", "1970-03-02", "1970-03-02", "1970-03-02", "2019-04-30", None, "2019-05-01", None,
+        "1873-01-01", None, None, "2024-02-29", None, None, None, None, None, None, None, None, None, None,
+    ]  # fmt: skip
