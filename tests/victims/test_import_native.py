@@ -163,10 +163,10 @@ def _python_plain(data: bytes):
         | fast.WIDTH_FORMS * any("\uff01" <= c <= "\uff9f" for c in text)
         | fast.ODD_SPACE * bool(re.search(r'^ | $|[ ,\n"] | [,\n"]', text))
     )
-    widths = spaces = 0
+    widths = spaces = unsafe = 0
     if '"' in text:
-        widths = spaces = 2**64 - 1
-    else:  # each cell by commas: the columns that hold a width form, and those with a space at an edge or two
+        widths = spaces = unsafe = 2**64 - 1
+    else:  # each cell by commas: the columns that hold a width form, a space at an edge or two, a non-SAFE character
         for line in text.split("\n"):
             for column, cell in enumerate(line.split(",")):
                 bit = 1 << min(column, 63)
@@ -174,7 +174,9 @@ def _python_plain(data: bytes):
                     widths |= bit
                 if re.search("^ | $|  ", cell):
                     spaces |= bit
-    return text.encode(), text.count("\n"), text.count(","), flags, widths, spaces
+                if not re.fullmatch(f"{fast.SAFE}*", cell.replace("\r", "")):  # a lone CR is flagged instead
+                    unsafe |= bit
+    return text.encode(), text.count("\n"), text.count(","), flags, widths, spaces, unsafe
 
 
 CP932_BYTES = st.one_of(
@@ -262,15 +264,15 @@ def test_bucket_copy_sorts_equal_keys_by_line_and_refuses_negative_keys():
         _native.bucket_copy(array("q", [-2]), array("q", [1]), 1, 2, 47)
 
 
-def test_cp932_to_utf8_marks_the_columns_that_need_nfkc_or_a_space_fix():
+def test_cp932_to_utf8_marks_the_columns_that_need_nfkc_a_space_fix_or_a_safety_check():
     table = fast.cp932_table()
-    _text, _lf, _commas, _flags, widths, spaces = _native.cp932_to_utf8(
-        "a,ｶﾅ,b \nc, d,e\n".encode("cp932"), table
+    _text, _lf, _commas, _flags, widths, spaces, unsafe = _native.cp932_to_utf8(
+        "a,ｶﾅ,b \nc, d,e①\t\n".encode("cp932"), table
     )
-    assert (widths, spaces) == (0b010, 0b110)
+    assert (widths, spaces, unsafe) == (0b010, 0b110, 0b100)
     line = ",".join("ｱ" if i == 70 else "x" for i in range(72)).encode("cp932")
     assert _native.cp932_to_utf8(line, table)[4] == 1 << 63  # columns from the 64th on share the last bit
-    assert _native.cp932_to_utf8(b'"a",b', table)[4:] == (2**64 - 1, 2**64 - 1)  # quotes: ask every column
+    assert _native.cp932_to_utf8(b'"a",b', table)[4:] == (2**64 - 1,) * 3  # quotes: ask every column
 
 
 # -- birth dates ------------------------------------------------------------------------------------------------

@@ -207,7 +207,7 @@ done:
 }
 
 
-/* cp932_to_utf8(data, table) -> (text, line feeds, commas, flags, width columns, space columns) or None: CP932
+/* cp932_to_utf8(data, table) -> (text, line feeds, commas, flags, width, space and unsafe columns) or None: CP932
  * text as UTF-8, read with
  * ``table`` (``fast.cp932_table``: 65,536 + 256 native uint32 built from Python's own cp932 codec), with U+3000 as
  * a space and CR LF as LF, as ``data.decode("cp932").replace("\u3000", " ").replace("\r\n", "\n").encode()``
@@ -216,8 +216,8 @@ done:
  * milliseconds a question): LONE_CR, BLANK_LINE (a line feed first or right after another), QUOTE, WIDTH_FORMS
  * (U+FF01-U+FF9F), ODD_SPACE (a space first or last, or next to a space, comma, line feed or quote); and for each
  * of the first 64 columns (by commas counted from the line's start; bit 63 for every later one), whether a cell
- * of it holds a width form, or an odd space (at its start or end, or two in a row). Where the text holds a quote
- * commas do not tell the columns, and both column masks are all ones.
+ * of it holds a width form, an odd space (at its start or end, or two in a row), or a character outside
+ * ``fast.SAFE``. Where the text holds a quote commas do not tell the columns, and the column masks are all ones.
  * table[256 * lead + trail] is the code point of a two-byte sequence, table[65536 + byte] that of a single byte;
  * LEAD marks a byte that starts a two-byte sequence, INVALID a byte or sequence the codec refuses. None when the
  * data holds one (the caller then decodes with Python and reports the line). */
@@ -232,6 +232,14 @@ done:
 #define COLUMN_BIT(column) ((uint64_t)1 << ((column) < 63 ? (column) : 63))
 
 static int is_space_edge(unsigned char c) { return c == ' ' || c == ',' || c == '\n' || c == '"'; }
+
+/* A character of ``fast.SAFE`` beyond ASCII (ASCII: printable, without '"' and '\\'). */
+static int is_safe(uint32_t c) {
+    return (c >= 0x3000 && c <= 0x3002) || (c >= 0x3005 && c <= 0x3007) || c == 0x300C || c == 0x300D ||
+           (c >= 0x3041 && c <= 0x3093) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC ||
+           (c >= 0x4E00 && c <= 0x9FFF) || c == 0xFF01 || (c >= 0xFF03 && c <= 0xFF3B) ||
+           (c >= 0xFF3D && c <= 0xFF5E) || (c >= 0xFF61 && c <= 0xFF9F);
+}
 
 static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
     Py_buffer data, table;
@@ -249,7 +257,7 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
     unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out), *start = o;
     Py_ssize_t line_feeds = 0, commas = 0;
     int flags = 0, column = 0;
-    uint64_t width_columns = 0, space_columns = 0;
+    uint64_t width_columns = 0, space_columns = 0, unsafe_columns = 0;
     unsigned char previous = '\n'; /* the last ASCII byte written (a line start at first), 0 after other text */
     while (in < end) {
         uint32_t c = *in;
@@ -287,7 +295,6 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
             case '"':
                 flags |= QUOTE;
                 if (previous == ' ') flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
-    if (flags & QUOTE) width_columns = space_columns = ~(uint64_t)0;
                 break;
             case ' ':
                 if (is_space_edge(previous)) flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
@@ -295,6 +302,8 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
             case '\r':
                 flags |= LONE_CR;
                 break;
+            default:
+                if (c < 0x20 || c == 0x7F || c == '\\') unsafe_columns |= COLUMN_BIT(column);
             }
             previous = (unsigned char)c;
             *o++ = (unsigned char)c;
@@ -302,6 +311,7 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
         }
         previous = 0;
         if (c >= 0xFF01 && c <= 0xFF9F) flags |= WIDTH_FORMS, width_columns |= COLUMN_BIT(column);
+        if (!is_safe(c)) unsafe_columns |= COLUMN_BIT(column);
         if (c < 0x800) {
             *o++ = 0xC0 | c >> 6, *o++ = 0x80 | (c & 0x3F);
         } else if (c < 0x10000) {
@@ -311,14 +321,14 @@ static PyObject *cp932_to_utf8(PyObject *self, PyObject *args) {
         }
     }
     if (previous == ' ') flags |= ODD_SPACE, space_columns |= COLUMN_BIT(column);
-    if (flags & QUOTE) width_columns = space_columns = ~(uint64_t)0;
+    if (flags & QUOTE) width_columns = space_columns = unsafe_columns = ~(uint64_t)0;
     if (_PyBytes_Resize(&out, o - start) < 0) {
         out = NULL;
         goto done;
     }
     PyObject *text = out;
-    out = Py_BuildValue("(NnniKK)", text, line_feeds, commas, flags, (unsigned long long)width_columns,
-                        (unsigned long long)space_columns);
+    out = Py_BuildValue("(NnniKKK)", text, line_feeds, commas, flags, (unsigned long long)width_columns,
+                        (unsigned long long)space_columns, (unsigned long long)unsafe_columns);
     goto done;
 invalid:
     Py_DECREF(out);

@@ -101,12 +101,18 @@ LONE_CR, BLANK_LINE, QUOTE, WIDTH_FORMS, ODD_SPACE = 1, 2, 4, 8, 16
 
 @dataclass(frozen=True)
 class Plain:
-    """A plain chunk's text (``plain_utf8``) and, where the C transcoder read it, which columns hold full- or
-    half-width forms and which odd spaces (bit ``min(column, 63)``); None: ask each column."""
+    """A plain chunk's text (``plain_utf8``), its number of lines and, where the C transcoder read it, which
+    columns hold full- or half-width forms, which odd spaces and which characters outside ``SAFE`` (bit
+    ``min(column, 63)``); None: ask each column."""
 
     text: bytes
+    lines: int
     width_columns: int | None = None
     space_columns: int | None = None
+    unsafe_columns: int | None = None
+
+    def needs_safety_check(self, index: int) -> bool:
+        return self.unsafe_columns is None or bool(self.unsafe_columns >> min(index, 63) & 1)
 
     def needs_nfkc(self, index: int, cells: pl.Series) -> bool:
         if self.width_columns is None:
@@ -130,7 +136,7 @@ def plain_utf8(data: bytes, encoding: str, width: int) -> Plain | None:
         done = native.cp932_to_utf8(data, cp932_table())
         if done is None:
             return None
-        text, line_feeds, commas, flags, width_columns, space_columns = done
+        text, line_feeds, commas, flags, width_columns, space_columns, unsafe_columns = done
         if not text or flags & (LONE_CR | BLANK_LINE):
             return None
         if text.endswith(b"\n"):
@@ -141,13 +147,13 @@ def plain_utf8(data: bytes, encoding: str, width: int) -> Plain | None:
             return None
         if not flags & QUOTE and commas != (width - 1) * (line_feeds + 1):
             return None
-        return Plain(text, width_columns, space_columns)
+        return Plain(text, line_feeds + 1, width_columns, space_columns, unsafe_columns)
     try:
         decoded = data.decode(encoding)
     except UnicodeDecodeError:
         return None
     decoded = _plain_lines(decoded.replace("\u3000", " "), width)
-    return None if decoded is None else Plain(decoded.encode())
+    return None if decoded is None else Plain(decoded.encode(), decoded.count("\n") + 1)
 
 
 _CP932_LEAD, _CP932_INVALID = 0xFFFFFFFE, 0xFFFFFFFF
@@ -340,7 +346,7 @@ def prepare(data: bytes, encoding: str, first_line: int, normaliser: ColumnNorma
         )
     except pl.exceptions.PolarsError:
         return None
-    if frame.height != text.count(b"\n") + 1:
+    if frame.height != plain.lines:
         return None
     frame = frame.with_row_index("line", offset=first_line)
 
@@ -358,7 +364,8 @@ def prepare(data: bytes, encoding: str, first_line: int, normaliser: ColumnNorma
             continue
         index = fields[field_name][0]
         cells = frame[names[index]]
-        safe = safe & source.str.contains(_SAFE_CELL)
+        if plain.needs_safety_check(index):  # the C transcoder saw no character outside SAFE in most columns
+            safe = safe & source.str.contains(_SAFE_CELL)
         # Each step only for a column that needs it (NFKC of a long address costs 0.7 µs): in the safe alphabet
         # NFKC changes the full- and half-width forms only, and after it the only whitespace is the space.
         value = source
