@@ -235,6 +235,8 @@ PAGES: dict[str, object] = {
     "core:settings": Access(ALL, VIEWER),
     "core:api_tokens": Access(ALL, ADMIN),
     "core:api_token_revoke": POST_ONLY,
+    # The organisation's audit log: its admins; the foundation holds no personal data and has none to read.
+    "core:audit_log": Access(ALL - {"foundation"}, ADMIN),
     "core:notifications": Access(ALL, VIEWER),
     "core:notification_read": POST_ONLY,
     "core:notifications_read_all": POST_ONLY,

@@ -26,3 +26,23 @@ class ApiTokenCreateForm(forms.Form):
         if not name:
             raise forms.ValidationError("トークンの名前を入力してください。")
         return name
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the organisation's audit log page (all optional)."""
+
+    kind = forms.ChoiceField(
+        label="種類",
+        required=False,
+        choices=[("", "すべて"), ("personal", "個人データへのアクセス"), ("other", "その他の操作")],
+    )
+    incident = forms.CharField(label="事案（受付番号）", required=False, max_length=40)
+    actor = forms.CharField(label="操作者（メールアドレスの一部）", required=False, max_length=254)
+    since = forms.DateField(label="開始日", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="終了日", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("開始日は終了日より前の日付にしてください。")
+        return data

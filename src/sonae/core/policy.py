@@ -28,7 +28,8 @@ POLICY: dict[str, Rule] = {
     "organisation.view": Rule(ALL_KINDS),
     "api_token.manage": Rule(ALL_KINDS, Role.ADMIN),
     "member.manage": Rule(ALL_KINDS, Role.ADMIN),
-    "audit.view": Rule(frozenset({"agency", "insurer", "desk"}), Role.ADMIN),
+    # The organisation's audit log (``core.views.audit_log``): its admins.
+    "audit.view": Rule(frozenset({"provider", "agency", "insurer", "desk", "hospital"}), Role.ADMIN),
 }
 
 

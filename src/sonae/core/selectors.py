@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Q, QuerySet
 
 from .errors import NotFound
 from .models import ApiToken, AuditEvent, Membership, Notification, Organisation
@@ -58,9 +60,60 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
+# Further events an organisation's audit log shows besides its own members' actions, declared by the apps that
+# own the data (``register_audit_scope``): e.g. a provider sees every access to its victims' personal data, a
+# granted desk's look-ups included. Each function takes the membership and answers a Q on AuditEvent, or None.
+_AUDIT_SCOPES: list = []
+
+
+def register_audit_scope(scope) -> None:
+    """Apps add a scope at import time of their policy module (``scope(membership) -> Q | None``)."""
+    if scope not in _AUDIT_SCOPES:
+        _AUDIT_SCOPES.append(scope)
+
+
 def audit_events_for(membership: Membership) -> QuerySet[AuditEvent]:
-    """Audit events of the membership's own organisation."""
-    return AuditEvent.objects.filter(organisation=membership.organisation).select_related("actor")
+    """Audit events an organisation's admins may read: those of its own members and of its API tokens, and those
+    about its data that the registered scopes add (``register_audit_scope``). Newest first."""
+    visible = Q(organisation=membership.organisation)
+    for scope in _AUDIT_SCOPES:
+        extra = scope(membership)
+        if extra is not None:
+            visible |= extra
+    return AuditEvent.objects.filter(visible).select_related("actor", "organisation").order_by("-at", "-id")
+
+
+def audit_log(
+    membership: Membership,
+    *,
+    kind: str = "",
+    incident: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """``audit_events_for`` narrowed by the audit log page's filters: ``kind`` "personal" (accesses to personal
+    data) or "other", the incident's reference, part of the actor's e-mail address, and Tokyo dates (inclusive)."""
+    from datetime import datetime, time, timedelta
+
+    from sonae.jp.calendar import TOKYO
+
+    from .audit_display import PERSONAL_DATA_PREFIX
+
+    events = audit_events_for(membership)
+    if kind == "personal":
+        events = events.filter(action__startswith=PERSONAL_DATA_PREFIX)
+    elif kind == "other":
+        events = events.exclude(action__startswith=PERSONAL_DATA_PREFIX)
+    if incident:
+        events = events.filter(data__incident=incident.strip().upper())
+    if actor:
+        events = events.filter(actor_label__icontains=actor.strip())
+    if since is not None:
+        events = events.filter(at__gte=datetime.combine(since, time.min, tzinfo=TOKYO))
+    if until is not None:
+        events = events.filter(at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=TOKYO))
+    return events
 
 
 def notification_get_for_user(user, pk) -> Notification:

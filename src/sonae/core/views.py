@@ -1,4 +1,5 @@
-"""Core pages: dashboards, organisation switcher, API tokens, notifications, organisation settings, errors.
+"""Core pages: dashboards, organisation switcher, API tokens, notifications, organisation settings, the audit
+log, errors.
 
 Views are thin: they find the acting membership (``request.membership`` / ``request.actor``, set by
 ``ActiveMembershipMiddleware``), ask the policy, call one selector or service and render. Objects of another
@@ -22,9 +23,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import audit_display, selectors, services
 from .errors import InvalidInput, NotFound, ServiceUnavailable
-from .forms import ApiTokenCreateForm
+from .forms import ApiTokenCreateForm, AuditFilterForm
 from .middleware import ACTIVE_ORG_SESSION_KEY
 
 
@@ -96,6 +97,7 @@ def org_settings(request: HttpRequest) -> HttpResponse:
         {
             "members": selectors.members_of(request.membership),
             "may_manage_tokens": actor.may("api_token.manage"),
+            "may_view_audit": actor.may("audit.view"),
         },
     )
 
@@ -135,6 +137,31 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         services.api_token_revoke(actor=actor, token=token)
         messages.success(request, f"APIトークン「{token.name}」を無効にしました。")
     return redirect("core:api_tokens")
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit log (its admins): who did what, when and why, newest first, 50 a page, with
+    filters; a provider's also lists every access to the personal data of its cases (``selectors.audit_log``)."""
+    _actor_for(request, "audit.view")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = selectors.audit_log(request.membership, **{k: v for k, v in filters.items() if v})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [
+        {
+            "event": event,
+            "label": audit_display.action_label(event.action),
+            "personal": audit_display.is_personal_data_access(event.action),
+            "summary": audit_display.data_summary(event.data),
+        }
+        for event in page.object_list
+    ]
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, "core/audit_log.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -5,8 +5,11 @@ on that case; agency and insurer see aggregates only (counts, item statistics, g
 foundation see nothing of a case's list.
 """
 
-from sonae.core.models import Role
+from django.db.models import Q
+
+from sonae.core.models import OrganisationKind, Role
 from sonae.core.policy import register
+from sonae.core.selectors import register_audit_scope
 
 register("victims.stats", {"provider", "desk", "agency", "insurer"})
 register("victims.import", {"provider"}, Role.STAFF)
@@ -16,3 +19,19 @@ register("victims.settings", {"provider"}, Role.STAFF)
 register("victims.grant", {"provider"}, Role.ADMIN)
 register("victims.lookup", {"provider", "desk"}, Role.STAFF)
 register("victims.inquiry", {"provider", "desk"}, Role.STAFF)
+
+
+def _personal_data_of_own_cases(membership) -> Q | None:
+    """A provider's audit log shows every access to the personal data of its cases' lists, by anyone (a desk it
+    granted access looks people up under the desk's name)."""
+    if membership.organisation.kind != OrganisationKind.PROVIDER:
+        return None
+    from sonae.incidents.models import Incident
+
+    references = list(
+        Incident.objects.filter(provider=membership.organisation).values_list("reference", flat=True)
+    )
+    return Q(action__startswith="personal_data.", data__incident__in=references) if references else None
+
+
+register_audit_scope(_personal_data_of_own_cases)
