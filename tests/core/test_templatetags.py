@@ -87,3 +87,30 @@ def test_filters_are_usable_in_templates():
         Context({"d": date(2026, 1, 5), "n": 5000})
     )
     assert html == "2026年1月5日 5,000円"
+
+
+def test_radio_and_checkbox_lists_render_one_labelled_bootstrap_check_per_option():
+    import re
+
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Choices(forms.Form):
+        mode = forms.ChoiceField(label="検索の方法", choices=[("a", "番号"), ("b", "フリガナ")],
+                                 widget=forms.RadioSelect, initial="b")  # fmt: skip
+        items = forms.MultipleChoiceField(label="項目", choices=[(str(i), f"項目{i}") for i in range(9)],
+                                          widget=forms.CheckboxSelectMultiple, required=False)  # fmt: skip
+
+    form = Choices(data={"mode": "x"})
+    form.is_valid()
+    radios = render_to_string("partials/field.html", {"field": form["mode"]})
+    checks = render_to_string("partials/field.html", {"field": form["items"]})
+
+    assert "<legend" in radios and "検索の方法" in radios and "必須" in radios
+    for n, label in enumerate(["番号", "フリガナ"]):
+        tag = re.search(rf'<input[^>]*id="id_mode_{n}"[^>]*>', radios).group(0)
+        assert 'type="radio"' in tag and "form-check-input" in tag and "is-invalid" in tag
+        assert f'<label class="form-check-label" for="id_mode_{n}">{label}</label>' in radios
+    assert radios.count('<div class="form-check">') == 2 and 'id="id_mode_error"' in radios
+    assert "choice-columns" not in radios
+    assert checks.count('type="checkbox"') == 9 and 'class="choice-columns"' in checks

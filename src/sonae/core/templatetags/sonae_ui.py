@@ -48,6 +48,29 @@ def is_checkbox(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
 
 
+@register.filter
+def is_choice_list(field: forms.BoundField) -> bool:
+    """Radio buttons or a list of checkboxes: one ``form-check`` per option (``bs_choices``)."""
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def bs_choices(field: forms.BoundField):
+    """The options of a radio or checkbox list, each input with Bootstrap's class (``is-invalid`` on errors) and
+    the field's ids, to lay out as ``{{ option.tag }}`` and a label for ``option.id_for_label``."""
+    widget = field.field.widget
+    attrs = {
+        **field.build_widget_attrs({}),
+        "class": f"{widget.attrs.get('class', '')} {_widget_class(field)}".strip(),
+    }
+    if field.auto_id:
+        attrs["id"] = field.auto_id
+    return [
+        forms.boundfield.BoundWidget(widget, option, field.form.renderer)
+        for option in widget.subwidgets(field.html_name, field.value(), attrs=attrs)
+    ]
+
+
 @register.simple_tag(takes_context=True)
 def unread_notification_count(context) -> int:
     """Unread in-app notifications of the logged-in user (0 when anonymous)."""
