@@ -97,9 +97,15 @@ def test_a_provider_imports_a_list_sends_letters_looks_a_person_up_and_finds_it_
         page.get_by_role("button", name="取得").first.click()
     with open(csv_download.value.path(), "rb") as handle:
         raw = handle.read()
-    mailing = list(csv.reader(io.StringIO(raw.decode("utf-8-sig" if raw[:3] == b"\xef\xbb\xbf" else "cp932"))))
+    mailing = list(
+        csv.reader(io.StringIO(raw.decode("utf-8-sig" if raw[:3] == b"\xef\xbb\xbf" else "cp932")))
+    )
     listed = "\n".join(",".join(row) for row in mailing)
-    assert "鈴木 花子" in listed and "東京都千代田区千代田1丁目1番1号" in listed and "1000001" in listed.replace("-", "")
+    assert (
+        "鈴木 花子" in listed
+        and "東京都千代田区千代田1丁目1番1号" in listed
+        and "1000001" in listed.replace("-", "")
+    )
     assert len(mailing) == 1 + 3
 
     # The call centre: a person found by kana (half-width, as the caller spells it) and a 和暦 birth date.

@@ -75,7 +75,9 @@ def data_summary(data) -> str:
         return ""
     parts = []
     # A fixed order (PostgreSQL's jsonb keeps keys by length, SQLite as written): the known keys, then the rest.
-    order = [key for key in DATA_LABELS if key in data] + sorted(key for key in data if key not in DATA_LABELS)
+    order = [key for key in DATA_LABELS if key in data] + sorted(
+        key for key in data if key not in DATA_LABELS
+    )
     for key in order:
         value = data[key]
         if isinstance(value, list):
