@@ -149,8 +149,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = selectors.audit_log(request.membership, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     rows = [
         {
             "event": event,
@@ -160,7 +158,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         }
         for event in page.object_list
     ]
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": rows}
     return render(request, "core/audit_log.html", context, status=400 if form.errors else 200)
 
 

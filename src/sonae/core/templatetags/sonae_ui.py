@@ -122,3 +122,14 @@ def optional_url(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context) -> str:
+    """The request's query string without ``page``: a list's filters, kept across its pages (``partials/pager``)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
