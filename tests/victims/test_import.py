@@ -148,17 +148,22 @@ def test_same_person_in_another_case_is_not_a_duplicate(world, incident, importe
     assert job.duplicates == 0
 
 
-def test_a_killed_commit_resumes_and_leaves_exactly_one_copy_of_every_row(
-    world, incident, write_list, monkeypatch
-):
+def _validated_sixty(world, incident, write_list, *, chunks_per_batch: int):
+    """A validated job of 60 good rows in chunks of 300 bytes (about 4 rows each), and its file."""
     rows = [f"人{i:03d} 太郎,ヒト タロウ,{1940 + i}-01-01,,,,P{i:04d},,氏名" for i in range(60)]
     path = str(write_list(rows))
     job = imports.import_job_create(
         actor=world.actor("provider"), incident=incident, name="list.csv", path=path, chunk_bytes=300
     )
-    job.chunks_per_batch = 1
+    job.chunks_per_batch = chunks_per_batch
     job.save()
-    job = imports.import_validate(job=job, source=imports.job_source(job, path))
+    return imports.import_validate(job=job, source=imports.job_source(job, path), workers=0), path
+
+
+def test_a_killed_commit_resumes_and_leaves_exactly_one_copy_of_every_row(
+    world, incident, write_list, monkeypatch
+):
+    job, path = _validated_sixty(world, incident, write_list, chunks_per_batch=1)
     calls = {"n": 0}
     real_write = pipeline._write_batch
 
@@ -193,14 +198,7 @@ def test_a_commit_that_fails_mid_batch_keeps_whole_batches_only_and_holds_no_loc
 ):
     from django.db import connection, transaction
 
-    rows = [f"人{i:03d} 太郎,ヒト タロウ,{1940 + i}-01-01,,,,P{i:04d},,氏名" for i in range(60)]
-    path = str(write_list(rows))
-    job = imports.import_job_create(
-        actor=world.actor("provider"), incident=incident, name="list.csv", path=path, chunk_bytes=300
-    )
-    job.chunks_per_batch = 2
-    job.save()
-    job = imports.import_validate(job=job, source=imports.job_source(job, path), workers=0)
+    job, path = _validated_sixty(world, incident, write_list, chunks_per_batch=2)
     real_process = pipeline.worker_module.process_chunk
 
     def failing_in_chunk_5(chunk, write=True):
