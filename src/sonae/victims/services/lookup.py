@@ -31,8 +31,8 @@ from django.utils import timezone, translation
 from sonae.core import hotsql
 from sonae.core.actors import Actor
 from sonae.core.audit import audit_personal_data_access, audit_record, fetch_with_access_event
+from sonae.core.crypto import DecryptionError
 from sonae.core.errors import InvalidInput, NotFound
-from sonae.core.fields import Ciphertext
 from sonae.core.keyring import get_keyring
 from sonae.jp.calendar import tokyo_date
 from sonae.jp.text import kana_key
@@ -108,7 +108,7 @@ def _answer(victim: Victim) -> Answer:
     )
 
 
-# The columns a look-up reads, in the model's field order (``Model.from_db`` takes values in that order).
+# The columns a look-up reads.
 _CANDIDATE_COLUMNS = tuple(
     f.attname
     for f in Victim._meta.concrete_fields
@@ -116,7 +116,7 @@ _CANDIDATE_COLUMNS = tuple(
     in {"id", "row_key", "record", "items", "letter_status", "letter_sent_on", "gift_status", "excluded",
         "letter_sequence"}
 )  # fmt: skip
-_RECORD = _CANDIDATE_COLUMNS.index("record")
+_RECORD_FIELD = Victim._meta.get_field("record")
 _CANDIDATES_SQL = (
     f"SELECT {', '.join('v.' + c for c in _CANDIDATE_COLUMNS)} FROM victims_victimkey k "
     "JOIN victims_victim v ON v.id = k.victim_id "
@@ -125,19 +125,42 @@ _CANDIDATES_SQL = (
 )
 
 
-def _victims_of(rows) -> list[Victim]:
-    """Victims from rows of ``_CANDIDATE_COLUMNS`` read by ``hotsql`` (PostgreSQL)."""
-    victims = []
-    for row in rows:
-        values = list(row)
-        values[_RECORD] = Ciphertext(
-            values[_RECORD]
-        )  # decrypted on first access, bound to the row as the ORM does
-        victims.append(Victim.from_db(connection.alias, _CANDIDATE_COLUMNS, values))
-    return victims
+class Candidate:
+    """A person read by a look-up on PostgreSQL: what ``_answer`` and the checks read of a ``Victim`` (the columns
+    of ``_CANDIDATE_COLUMNS``), with the record decrypted on first use as the model's field does it (same key,
+    same binding to the row), but no model instance: in a busy web worker building one per row cost more than
+    the rest of reading it."""
+
+    __slots__ = (*(c for c in _CANDIDATE_COLUMNS if c != "record"), "sealed", "_record")
+
+    def __init__(self, row):
+        values = dict(zip(_CANDIDATE_COLUMNS, row, strict=True))
+        self.sealed = bytes(values.pop("record"))
+        for name, value in values.items():
+            setattr(self, name, value)
+        self._record = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def record(self) -> dict:
+        if self._record is None:
+            try:
+                plaintext = get_keyring().decrypt(self.sealed, _RECORD_FIELD.aad_for(self.row_key))
+            except DecryptionError as exc:
+                raise type(exc)(f"victims.Victim.record of row pk={self.id}: {exc}") from None
+            self._record = _RECORD_FIELD.decode(plaintext)
+        return self._record
 
 
-def _candidates(incident_id: int, key: int) -> list[Victim]:
+def _victims_of(rows) -> list[Candidate]:
+    """Candidates from rows of ``_CANDIDATE_COLUMNS`` read by ``hotsql`` (PostgreSQL)."""
+    return [Candidate(row) for row in rows]
+
+
+def _candidates(incident_id: int, key: int) -> list[Victim] | list[Candidate]:
     """Victims of the case's committed imports holding inquiry-code ``key``: one indexed query, written out and
     prepared once per connection (a look-up is the hottest path of the call centre; building the query with the
     ORM, or planning it each time, costs more than running it)."""
@@ -290,7 +313,7 @@ def victim_lookup(
 
 def _audited_candidates(
     actor: Actor, incident, mode: str, reason: str, key: int, by_code: bool
-) -> list[Victim]:
+) -> list[Candidate]:
     """PostgreSQL: the candidates holding ``key`` (``_CANDIDATES_SQL`` or ``_BUCKET_SQL``) and the look-up's audit
     event, in one round trip. The event records the persons whose records the look-up
     read, which are those it answers about unless two keys collide (63-bit HMACs: not expected in practice; a
@@ -464,7 +487,7 @@ def self_service_answer(*, case: VictimCase, code: str, birth: str, client: str)
         )
         Inquiry.objects.create(
             incident=incident,
-            victim=victim if matched else None,
+            victim_id=victim.pk if matched else None,
             channel=InquiryChannel.WEB,
             category=InquiryCategory.AM_I_AFFECTED,
             day=tokyo_date(timezone.now()),
