@@ -250,3 +250,20 @@ def test_a_lookup_is_recorded_even_when_its_chain_head_went_missing(world, incid
     assert len(answers) == 1
     assert AuditEvent.objects.filter(action="personal_data.lookup", reason="二度目の照会").count() == 1
     assert AuditChainHead.objects.filter(id=current_chain() + 1).exists()
+
+
+def test_an_operator_whose_address_looks_like_a_time_keeps_the_audit_chain_valid(world, incident, imported):
+    # The look-up's event is laid out once per operator with its time cut out (``audit._access_layout``): the cut
+    # must be at the time's key, not at the first text that reads like the layout's time.
+    from sonae.core.audit import verify_chain
+
+    imported()
+    user = world.user("provider")
+    user.email = "2000-01-01T00:00:00.000000+00:00@example.jp"
+    user.save()
+
+    for _ in range(2):
+        assert len(_lookup(world, incident, mode="patient_id", patient_id="P0001", reason="電話")) == 1
+
+    assert verify_chain().ok
+    assert AuditEvent.objects.filter(actor_label=user.email, action="personal_data.lookup").count() == 2

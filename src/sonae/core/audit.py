@@ -300,11 +300,16 @@ def _access_layout(
         chain=chain,
     )
     p0, p1, p2, p3, p4 = _canonical_parts(event)
-    before, found, after = p0.partition(_iso(_LAYOUT_AT))
+    # Cut at the key (``"at":"`` cannot occur inside a JSON string: its quotes are escaped), not at the first text
+    # that looks like the time (an e-mail address before it could hold one).
+    at_key = '"at":"'
+    before, found, after = p0.partition(f"{at_key}{_iso(_LAYOUT_AT)}")
     if not found:
         raise ValueError("the time is not where the canonical layout puts it")
+    before += at_key
+    fixed = {k: v for k, v in _event_params(event, relaxed=False).items() if k not in ("at", "relaxed")}
     values = {
-        **_event_params(event, relaxed=False),
+        **fixed,
         "found_type": found_type,
         "found_type_json": json.dumps(found_type, ensure_ascii=False),
         "other_type": other_type,
@@ -314,7 +319,6 @@ def _access_layout(
         "data": json.dumps(data, ensure_ascii=False),
         "p1": p1, "p2": p2, "p3": p3, "p4": p4,
     }  # fmt: skip
-    del values["at"], values["relaxed"]
     return _AccessLayout(values, before, after)
 
 

@@ -135,14 +135,19 @@ class EncryptedField(models.Field):
     def open(self, instance, ciphertext: bytes) -> Any:
         """Decrypt this field's ciphertext of ``instance`` and keep the plaintext on the instance."""
         aad = self._aad_for_instance(instance)
-        try:
-            plaintext = get_keyring().decrypt(ciphertext, aad)
-        except DecryptionError as exc:
-            raise type(exc)(f"{self._label} of row pk={instance.pk}: {exc}") from None
-        value = self.decode(plaintext)
+        value, plaintext = self.decrypt_bound(ciphertext, aad, instance.pk)
         instance.__dict__[self.attname] = value
         instance.__dict__[self._sealed_key] = (ciphertext, plaintext, aad)
         return value
+
+    def decrypt_bound(self, ciphertext: bytes, aad: bytes, pk) -> tuple[Any, bytes]:
+        """(value, plaintext) of this field's ``ciphertext`` bound to a row by ``aad`` (``aad_for``); ``pk`` names
+        the row in the error. For readers that hold the row's columns without a model instance."""
+        try:
+            plaintext = get_keyring().decrypt(ciphertext, aad)
+        except DecryptionError as exc:
+            raise type(exc)(f"{self._label} of row pk={pk}: {exc}") from None
+        return self.decode(plaintext), plaintext
 
     # -- writing --------------------------------------------------------------------------------------------------
 

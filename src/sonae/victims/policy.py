@@ -23,15 +23,18 @@ register("victims.inquiry", {"provider", "desk"}, Role.STAFF)
 
 def _personal_data_of_own_cases(membership) -> Q | None:
     """A provider's audit log shows every access to the personal data of its cases' lists, by anyone (a desk it
-    granted access looks people up under the desk's name)."""
+    granted access looks people up under the desk's name). One subquery on the provider's incidents: no list of
+    references read into Python, however many cases it has."""
     if membership.organisation.kind != OrganisationKind.PROVIDER:
         return None
+    from django.db.models import Subquery
+    from django.db.models.fields.json import KT
+    from django.db.models.lookups import In
+
     from sonae.incidents.models import Incident
 
-    references = list(
-        Incident.objects.filter(provider=membership.organisation).values_list("reference", flat=True)
-    )
-    return Q(action__startswith="personal_data.", data__incident__in=references) if references else None
+    own = Incident.objects.filter(provider=membership.organisation).values("reference")
+    return Q(action__startswith="personal_data.") & Q(In(KT("data__incident"), Subquery(own)))
 
 
 register_audit_scope(_personal_data_of_own_cases)

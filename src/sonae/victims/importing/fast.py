@@ -227,14 +227,14 @@ _ERA_TABLE = [
 
 def _births(frame: pl.DataFrame, source: str, normaliser: ColumnNormaliser) -> tuple[pl.Series, pl.Series]:
     """(ISO date, error) of each birth date cell: the shapes ``rows.parse_birth`` reads directly are read here
-    the same way (by the C loops where they are built, 4 ms a chunk instead of 17); a cell of another shape, or
+    the same way (by the C loops where they are built, 6 ms a chunk instead of 17); a cell of another shape, or
     one these checks refuse, is read by ``parse_birth`` itself (once per distinct cell), which also gives its
     exact error."""
     native = loops()
     if native is None:
         value = _births_read(frame, source, normaliser)
     else:
-        today = int(normaliser.today_iso.replace("-", ""))
+        today = _ymd(date.fromisoformat(normaliser.today_iso))
         value = pl.Series(native.births(frame[source].to_list(), today, _ERA_TABLE), dtype=pl.String)
     error = pl.Series([False] * frame.height)
     unresolved = value.is_null() & (frame[source] != "")

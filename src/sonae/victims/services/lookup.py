@@ -31,7 +31,6 @@ from django.utils import timezone, translation
 from sonae.core import hotsql
 from sonae.core.actors import Actor
 from sonae.core.audit import audit_personal_data_access, audit_record, fetch_with_access_event
-from sonae.core.crypto import DecryptionError
 from sonae.core.errors import InvalidInput, NotFound
 from sonae.core.keyring import get_keyring
 from sonae.jp.calendar import tokyo_date
@@ -147,11 +146,8 @@ class Candidate:
     @property
     def record(self) -> dict:
         if self._record is None:
-            try:
-                plaintext = get_keyring().decrypt(self.sealed, _RECORD_FIELD.aad_for(self.row_key))
-            except DecryptionError as exc:
-                raise type(exc)(f"victims.Victim.record of row pk={self.id}: {exc}") from None
-            self._record = _RECORD_FIELD.decode(plaintext)
+            aad = _RECORD_FIELD.aad_for(self.row_key)
+            self._record = _RECORD_FIELD.decrypt_bound(self.sealed, aad, self.id)[0]
         return self._record
 
 
