@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sonae.api import direct
 from sonae.api.main import grouped_urls
 from sonae.core.modules import module_exists
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", grouped_urls()),
 ]
+# The API's hot routes, tried first (``sonae.api.direct``; registered by the routers imported above).
+urlpatterns[:0] = direct.urls("api/v1/")
 urlpatterns += [
     path(prefix, include(f"sonae.{app}.urls"))
     for app, prefix in APP_URLS

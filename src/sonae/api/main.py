@@ -13,6 +13,7 @@ from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.operation import PathView
 from ninja.security import APIKeyCookie, HttpBearer
 
 from sonae.core import policy
@@ -203,6 +204,21 @@ def _register_routers() -> None:
 _register_routers()
 
 
+_api_views: list = []  # the views of ``api.urls`` as mounted (``grouped_urls``)
+
+
+def ninja_route(view_func):
+    """The mounted Ninja view serving the operation function ``view_func``, and the operation (``direct``)."""
+    for view in _api_views:
+        for cell in getattr(view, "__closure__", None) or ():
+            path_view = cell.cell_contents
+            if isinstance(path_view, PathView):
+                for operation in path_view.operations:
+                    if operation.view_func is view_func:
+                        return view, operation
+    raise LookupError(f"{view_func.__qualname__} is not an operation of the mounted API")
+
+
 def grouped_urls() -> tuple[list, str, str]:
     """``api.urls`` with its routes nested by their first path segment, for ``include`` in the root URLconf.
 
@@ -217,6 +233,7 @@ def grouped_urls() -> tuple[list, str, str]:
     from django.urls import include, path
 
     patterns, app_name, namespace = api.urls
+    _api_views[:] = [pattern.callback for pattern in patterns]
     groups: dict[str, list] = {}
     layout: list = []  # patterns kept as they are, and the first segment of each group, in order
     for pattern in patterns:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
+from sonae.api.direct import direct
 from sonae.api.listing import Export, ListParams, list_get, paginate
 from sonae.documents.tabular import Column
 from sonae.victims import selectors
@@ -129,6 +130,7 @@ def condolence(request, reference: str):
     }
 
 
+@direct("victims/<str:reference>/lookup", body=LookupIn)
 @router.post(
     "/victims/{reference}/lookup",
     response=LookupOut,
