@@ -29,4 +29,10 @@ def fetch(sql: str, params: Sequence | Mapping) -> list[tuple]:
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        return cursor.fetchall() if cursor.description else []
+        # (Not ``cursor.description``: it builds a Column object per column on each call.)
+        result = cursor.pgresult
+        return (
+            cursor.fetchall()
+            if result is not None and result.status == psycopg.pq.ExecStatus.TUPLES_OK
+            else []
+        )
