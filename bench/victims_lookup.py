@@ -1,11 +1,13 @@
 """Benchmark (c): call-centre look-ups under load vs a trivial Django JSON view on the same server.
 
-    .venv/bin/python bench/victims_lookup.py [--requests 6000] [--workers N]
+    .venv/bin/python bench/victims_lookup.py [--requests 6000] [--rounds 6] [--workers N]
 
 Set-up (not timed): a case with 1,000,000 victims (imported once with ``sonae victims import`` and kept in the
 benchmark database), an API token of its provider. Server: gunicorn (sync workers, 2 × cores + 1 unless
 ``--workers``) on 127.0.0.1 with the project's settings plus a trivial JSON view (``victims/bench_settings.py``).
 Client: asyncio in this process, one connection per request, a fixed number of requests per client (bounded).
+At 16 clients the trivial view and the look-up take turns in ``--rounds`` slices (1,000 requests each by
+default), so that a drift in the machine's speed during the run weighs on both alike.
 Look-ups are ``POST /api/v1/victims/<ref>/lookup`` by patient ID and by kana + birth date (half each) of persons
 on the list, with a reason: each is scoped, rate-limited (high limit for one token), keyed, decrypted, answered
 and audit-logged. The trivial view gets the same headers. Targets (issue 6): at 16 clients throughput ≥ 50 % of
@@ -133,7 +135,39 @@ async def _one(port: int, request: bytes) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
+def _interleaved(port: int, kinds: dict[str, list[bytes]], clients: int, rounds: int) -> dict[str, dict]:
+    """Each kind's requests in ``rounds`` slices, the kinds taking turns (trivial, look-up, trivial, …): a machine
+    whose speed drifts during the run (other tenants of the host) slows both alike. Figures over all rounds."""
+    totals = {kind: {"latencies": [], "seconds": 0.0, "errors": 0} for kind in kinds}
+    for index in range(rounds):
+        for kind, requests in kinds.items():
+            size = -(-len(requests) // rounds)
+            part = asyncio.run(_run(port, requests[index * size : (index + 1) * size], clients))
+            totals[kind]["latencies"] += part["latencies"]
+            totals[kind]["seconds"] += part["seconds"]
+            totals[kind]["errors"] += part["errors"]
+    return {kind: _figures(clients, **total) for kind, total in totals.items()}
+
+
+def _figures(clients: int, latencies: list[float], seconds: float, errors: int) -> dict:
+    latencies = sorted(latencies)
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "seconds": round(seconds, 2),
+        "requests_per_second": round(len(latencies) / seconds, 1),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        "errors": errors,
+    }
+
+
 async def _load(port: int, requests: list[bytes], clients: int) -> dict:
+    part = await _run(port, requests, clients)
+    return _figures(clients, **part)
+
+
+async def _run(port: int, requests: list[bytes], clients: int) -> dict:
     queue = list(reversed(requests))
     latencies: list[float] = []
     errors = 0
@@ -148,17 +182,7 @@ async def _load(port: int, requests: list[bytes], clients: int) -> dict:
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "clients": clients,
-        "requests": len(latencies),
-        "seconds": round(elapsed, 2),
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
-        "errors": errors,
-    }
+    return {"latencies": latencies, "seconds": time.perf_counter() - started, "errors": errors}
 
 
 def _redis_available() -> bool:
@@ -190,6 +214,12 @@ def _wait_for(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=6000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=6,
+        help="the 16-client runs of both views in this many alternating slices",
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument(
         "--cache",
@@ -224,9 +254,10 @@ def main() -> None:
     try:
         _wait_for(port)
         asyncio.run(_load(port, lookups[:300] + trivial[:300], 16))  # warm-up: imports, connections, caches
+        at_16 = _interleaved(port, {"trivial": trivial, "lookup": lookups}, 16, args.rounds)
         results = {
-            "trivial_16": asyncio.run(_load(port, trivial, 16)),
-            "lookup_16": asyncio.run(_load(port, lookups, 16)),
+            "trivial_16": at_16["trivial"],
+            "lookup_16": at_16["lookup"],
             "lookup_64": asyncio.run(_load(port, lookups, 64)),
         }
     finally:

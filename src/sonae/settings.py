@@ -400,6 +400,9 @@ LOGGING = {
 
 # Parallel audit chains (one lock each; a process appends to chain pid % N). See sonae.core.audit.
 SONAE_AUDIT_CHAINS = int(os.environ.get("SONAE_AUDIT_CHAINS", "16"))
+# Look-ups' audit events written behind, within this many milliseconds (PostgreSQL; 0: appended by the look-up's
+# own statement). See sonae.core.audit_writer. Tests use 0 unless they test the writer.
+SONAE_AUDIT_WRITE_BEHIND_MS = int(os.environ.get("SONAE_AUDIT_WRITE_BEHIND_MS", "0" if TESTING else "100"))
 # A task worker that has not beaten for this long is dead; its RUNNING tasks are queued again (sonae.core.workers).
 SONAE_WORKER_STALE_SECONDS = int(os.environ.get("SONAE_WORKER_STALE_SECONDS", "300"))
 SONAE_DESK_PHONE = os.environ.get("SONAE_DESK_PHONE", "0120-000-000")

@@ -108,6 +108,7 @@ def _direct_view(view_func: Callable, body: type[Schema], body_name: str) -> Cal
             return result
         return api.create_response(request, result, status=200)
 
+    view.direct_for = view_func  # the operation's function (tests, and what the URLconf's route stands for)
     view.__name__ = f"direct_{view_func.__name__}"
     view.__doc__ = f"Direct route of {view_func.__module__}.{view_func.__name__} (sonae.api.direct)."
     return view

@@ -88,7 +88,10 @@ def envelope(request, status: int, code: str, message: str, **extra):
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    return envelope(request, exc.status, exc.code, exc.message, field=exc.field)
+    response = envelope(request, exc.status, exc.code, exc.message, field=exc.field)
+    if isinstance(exc, ServiceUnavailable):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -5,14 +5,17 @@ the match against the decrypted record, and answers only what the caller needs: 
 letter was sent, the gift's status. Every look-up — found or not — is written to the audit log with the reason
 the operator gave, and look-ups are rate-limited per user.
 
-Audit write and durability: on PostgreSQL the look-up's candidates are read and its audit event appended by one
-statement (``audit.fetch_with_access_event``: one round trip and one transaction instead of two; the event
-records the persons whose records were read, which are the ones answered about unless two 63-bit keys collide);
-on SQLite the event is appended after the read. On PostgreSQL it commits with ``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on; see
-``audit_record(relaxed_durability=...)``). Each audit chain serialises its writers on one row; waiting for a disk
-flush while holding it would cap look-ups at a few hundred a second. The trade-off: if the database server itself crashes, audit events of
-look-ups from its last fraction of a second (wal_writer_delay, 200 ms by default) can be lost; the chain stays
-valid (a lost event takes its head update with it). Changes to data are never written this way.
+Audit write and durability: on PostgreSQL the candidates are read by one prepared statement and the look-up's
+event (who, why, which persons were read) is written behind by the process's audit writer within 0.1 s
+(``core.audit_writer``, ``SONAE_AUDIT_WRITE_BEHIND_MS``), which refuses look-ups (503) when it cannot write them.
+With that setting at 0 the candidates are read and the event appended by one statement
+(``audit.fetch_with_access_event``: one round trip and one transaction; the event records the persons whose
+records were read, which are the ones answered about unless two 63-bit keys collide), committed with
+``synchronous_commit = off`` (``SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT``, default on; see
+``audit_record(relaxed_durability=...)``): each audit chain serialises its writers on one row, and waiting for a
+disk flush while holding it would cap look-ups at a few hundred a second. On SQLite the event is appended after
+the read. Either way a lost event needs a crash (of the database server, or a worker killed outright within the
+write-behind interval), and the chain stays valid. Changes to data are never written this way.
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from sonae.core import hotsql
+from sonae.core import audit_writer, hotsql
 from sonae.core.actors import Actor
-from sonae.core.audit import audit_personal_data_access, audit_record, fetch_with_access_event
+from sonae.core.audit import access_event, audit_personal_data_access, audit_record, fetch_with_access_event
 from sonae.core.errors import InvalidInput, NotFound
 from sonae.core.keyring import get_keyring
 from sonae.jp.calendar import tokyo_date
@@ -311,7 +314,7 @@ def _audited_candidates(
     actor: Actor, incident, mode: str, reason: str, key: int, by_code: bool
 ) -> list[Candidate]:
     """PostgreSQL: the candidates holding ``key`` (``_CANDIDATES_SQL`` or ``_BUCKET_SQL``) and the look-up's audit
-    event, in one round trip. The event records the persons whose records the look-up
+    event, written behind (``core.audit_writer``) or in the same round trip. The event records the persons whose records the look-up
     read, which are those it answers about unless two keys collide (63-bit HMACs: not expected in practice; a
     record read and then refused is still recorded as read)."""
     committed = ImportStatus.COMMITTED.value
@@ -325,6 +328,22 @@ def _audited_candidates(
             "status": committed,
             "wanted": key.to_bytes(8),
         }
+    data = {"incident": incident.reference, "by": mode}
+    interval = audit_writer.interval_seconds()
+    if interval:  # the event written behind (``core.audit_writer``)
+        candidates = _victims_of(hotsql.fetch(sql, params))
+        event = access_event(
+            actor=actor.user,
+            organisation=actor.organisation,
+            reason=reason,
+            kind="lookup",
+            data=data,
+            found_ids=[c.id for c in candidates],
+            found_type=Victim._meta.label_lower,
+            other_target=incident,
+        )
+        audit_writer.writer().add(event, interval)
+        return candidates
     rows = fetch_with_access_event(
         sql,
         params,
@@ -332,7 +351,7 @@ def _audited_candidates(
         organisation=actor.organisation,
         reason=reason,
         kind="lookup",
-        data={"incident": incident.reference, "by": mode},
+        data=data,
         found_type=Victim._meta.label_lower,
         other_target=incident,
         relaxed_durability=getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True),
