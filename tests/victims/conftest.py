@@ -182,3 +182,22 @@ def key_entries(**filters) -> list[tuple[int, int]]:
             (key, job_id << LINE_BITS | line) for key, line in bucket_entries(bytes(keys), bytes(lines))
         ]
     return entries
+
+
+@pytest.fixture
+def token_for(world):
+    """``token_for(name)``: the Authorization header of a new API token of the world's ``name`` organisation."""
+    from sonae.core.models import ApiToken
+    from sonae.core.services import TOKEN_PREFIX, hash_token
+
+    def make(name: str) -> str:
+        secret = f"{TOKEN_PREFIX}test-{name}-secret"
+        ApiToken.objects.create(
+            organisation=getattr(world, name).organisation,
+            name=name,
+            prefix=secret[6:14],
+            token_hash=hash_token(secret),
+        )
+        return f"Bearer {secret}"
+
+    return make

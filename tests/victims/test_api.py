@@ -4,24 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from sonae.core.models import ApiToken
-from sonae.core.services import TOKEN_PREFIX, hash_token
-
-
-@pytest.fixture
-def token_for(world):
-    def make(name: str) -> str:
-        secret = f"{TOKEN_PREFIX}test-{name}-secret"
-        ApiToken.objects.create(
-            organisation=getattr(world, name).organisation,
-            name=name,
-            prefix=secret[6:14],
-            token_hash=hash_token(secret),
-        )
-        return f"Bearer {secret}"
-
-    return make
-
 
 def test_lookup_by_patient_id_answers_minimally(world, incident, imported, client, token_for):
     imported()

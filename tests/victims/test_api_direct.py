@@ -10,23 +10,15 @@ from django.test import Client, RequestFactory
 from django.urls import resolve
 
 from sonae.api.main import ninja_route
-from sonae.core.models import ApiToken, AuditEvent
-from sonae.core.services import TOKEN_PREFIX, hash_token
+from sonae.core.models import AuditEvent
 from sonae.victims.api import lookup
 
 GOOD = {"mode": "patient_id", "patient_id": "P0001", "reason": "電話照会"}
 
 
 @pytest.fixture
-def bearer(world):
-    secret = f"{TOKEN_PREFIX}test-direct-secret"
-    ApiToken.objects.create(
-        organisation=world.provider.organisation,
-        name="call centre",
-        prefix=secret[6:14],
-        token_hash=hash_token(secret),
-    )
-    return f"Bearer {secret}"
+def bearer(token_for):
+    return token_for("provider")
 
 
 def _url(incident) -> str:
@@ -103,18 +95,11 @@ def test_a_bad_token_is_refused_alike_on_both_paths(world, incident, auth):
     assert not AuditEvent.objects.filter(action="personal_data.lookup").exists()
 
 
-def test_other_organisations_get_404_through_the_direct_route(world, incident, imported, client):
+def test_other_organisations_get_404_through_the_direct_route(world, incident, imported, client, token_for):
     imported()
-    secret = f"{TOKEN_PREFIX}test-direct-other"
-    ApiToken.objects.create(
-        organisation=world.provider_b.organisation,
-        name="other",
-        prefix=secret[6:14],
-        token_hash=hash_token(secret),
-    )
 
     response = client.post(
-        _url(incident), GOOD, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        _url(incident), GOOD, content_type="application/json", HTTP_AUTHORIZATION=token_for("provider_b")
     )
 
     assert response.status_code == 404 and response.json()["code"] == "not_found"

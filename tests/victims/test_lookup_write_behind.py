@@ -90,19 +90,10 @@ def test_a_lookup_is_refused_when_its_event_cannot_be_written(world, incident, i
 
 
 def test_the_api_answers_503_when_events_cannot_be_written(
-    world, incident, imported, writer, monkeypatch, client
+    world, incident, imported, writer, monkeypatch, client, token_for
 ):
-    from sonae.core.models import ApiToken
-    from sonae.core.services import TOKEN_PREFIX, hash_token
-
     imported()
-    secret = f"{TOKEN_PREFIX}test-write-behind"
-    ApiToken.objects.create(
-        organisation=world.provider.organisation,
-        name="cc",
-        prefix=secret[6:14],
-        token_hash=hash_token(secret),
-    )
+    bearer = token_for("provider")
     monkeypatch.setattr(audit_writer, "write", _refuse)
     writer.add(_event_of_another_lookup(world), interval=0.1)
     writer.flush()
@@ -112,7 +103,7 @@ def test_the_api_answers_503_when_events_cannot_be_written(
         f"/api/v1/victims/{incident.reference}/lookup",
         {"mode": "patient_id", "patient_id": "P0001", "reason": "電話照会"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {secret}",
+        HTTP_AUTHORIZATION=bearer,
     )
 
     if WRITES_BEHIND:
