@@ -89,9 +89,9 @@ def _direct_view(view_func: Callable, body: type[Schema], body_name: str) -> Cal
         # (Imported here: the apps' ``api`` modules, which register direct routes, are imported by ``main``.)
         from .main import TokenAuth, api, ninja_route
 
-        if not found:
-            found.extend((*ninja_route(view_func), TokenAuth()))
-        ninja_view, operation, token_auth = found
+        if not found:  # (two threads may both look it up: either answer is the same)
+            found.append((*ninja_route(view_func), TokenAuth()))
+        ninja_view, operation, token_auth = found[0]
         if not _token_only(request, operation.methods[0]):
             return ninja_view(request, **path_values)
         try:

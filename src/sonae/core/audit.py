@@ -115,17 +115,26 @@ def audit_record(
     if connection.vendor == "postgresql":
         relaxed = relaxed_durability and not connection.in_atomic_block
         return _append_postgresql(event, relaxed)
+    append_orm([event])
+    return event
+
+
+def append_orm(events: list[AuditEvent]) -> None:
+    """Append unsaved ``events`` of one chain, in order, through the ORM (SQLite; ``audit_record`` and the
+    write-behind's ``audit_writer.write``): the head locked, each event hashed on the one before, all inserted,
+    the head moved; one transaction."""
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=chain + 1, defaults={"last_hash": GENESIS_HASH, "last_event_id": 0}
+            id=events[0].chain + 1, defaults={"last_hash": GENESIS_HASH, "last_event_id": 0}
         )
-        event.prev_hash = head.last_hash
-        event.hash = compute_hash(head.last_hash, event)
-        event.save()
-        head.last_hash = event.hash
-        head.last_event_id = event.pk
+        previous = head.last_hash
+        for event in events:
+            event.prev_hash = previous
+            event.hash = previous = compute_hash(previous, event)
+        AuditEvent.objects.bulk_create(events)
+        head.last_hash = previous
+        head.last_event_id = events[-1].pk
         head.save(update_fields=["last_hash", "last_event_id"])
-    return event
 
 
 # One statement, one round trip, prepared once per connection (``hotsql``): lock the chain's head, insert the
@@ -392,6 +401,18 @@ class AccessRecord:
     chain: int
     prev_hash: str = ""
     hash: str = ""
+
+
+_RECORD_FIELDS = ("at", "actor_id", "actor_label", "organisation_id", "action", "target_type", "target_id", "reason",
+                  "data", "chain")  # fmt: skip
+
+
+def append_records(records: list[AccessRecord]) -> None:
+    """Append ``records`` (of one chain, in order) through the ORM (``append_orm``); their links are set."""
+    events = [AuditEvent(**{name: getattr(record, name) for name in _RECORD_FIELDS}) for record in records]
+    append_orm(events)
+    for record, event in zip(records, events, strict=True):
+        record.prev_hash, record.hash = event.prev_hash, event.hash
 
 
 def access_event(

@@ -89,7 +89,7 @@ def write(events: list, *, relaxed: bool = True) -> None:
     thread's connection, in their order: the head locked, each event hashed on the one before, all inserted, the
     head moved. All or nothing. ``relaxed``: commit without waiting for the disk flush (reads only, see
     ``audit.audit_record``)."""
-    from .audit import _ensure_head, _known_heads
+    from .audit import _ensure_head, _known_heads, append_records
 
     if not events:
         return
@@ -98,7 +98,7 @@ def write(events: list, *, relaxed: bool = True) -> None:
         raise ValueError("events of one write must be of one chain")
     head = chain + 1
     if connection.vendor != "postgresql":
-        _write_orm(events, head)
+        append_records(events)  # (SQLite: development and the tests of this module)
         return
     # A head row this process created may be gone (a rolled-back transaction, a restored database): created
     # again, once (as ``audit._on_head`` does).
@@ -137,43 +137,6 @@ def _insert(events: list, chain: int, head: int, previous: str) -> None:
         )
     params = {"chain": chain, "head": head, "last_hash": previous, "events": json.dumps(values)}
     hotsql.fetch(_INSERT_SQL, params)
-
-
-def _write_orm(events: list, head_id: int) -> None:
-    """``write`` on other databases (SQLite: development and the tests of this module)."""
-    from .audit import GENESIS_HASH, compute_hash
-    from .models import AuditChainHead, AuditEvent
-
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=head_id, defaults={"last_hash": GENESIS_HASH, "last_event_id": 0}
-        )
-        previous = head.last_hash
-        rows = []
-        for event in events:
-            event.prev_hash = previous
-            event.hash = previous = compute_hash(previous, event)
-            rows.append(
-                AuditEvent(**{name: getattr(event, name) for name in _FIELDS}, prev_hash=event.prev_hash,
-                           hash=event.hash, chain=event.chain)
-            )  # fmt: skip
-        AuditEvent.objects.bulk_create(rows)
-        head.last_hash = previous
-        head.last_event_id = rows[-1].pk
-        head.save(update_fields=["last_hash", "last_event_id"])
-
-
-_FIELDS = (
-    "at",
-    "actor_id",
-    "actor_label",
-    "organisation_id",
-    "action",
-    "target_type",
-    "target_id",
-    "reason",
-    "data",
-)
 
 
 class WriteBehind:

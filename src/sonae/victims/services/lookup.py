@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 
 from sonae.core import audit_writer, hotsql
 from sonae.core.actors import Actor
-from sonae.core.audit import access_event, audit_personal_data_access, audit_record, fetch_with_access_event
+from sonae.core.audit import access_event, append_records, audit_record, fetch_with_access_event
 from sonae.core.errors import InvalidInput, NotFound
 from sonae.core.keyring import get_keyring
 from sonae.jp.calendar import tokyo_date
@@ -360,19 +360,18 @@ def _audited_candidates(
 
 
 def _audit_lookup(actor: Actor, incident, mode: str, reason: str, matches: list[Victim]) -> None:
-    target = ("victims.victim", str(matches[0].pk)) if len(matches) == 1 else incident
-    data = {"incident": incident.reference, "by": mode, "found": len(matches)}
-    if len(matches) > 1:
-        data["victims"] = [v.pk for v in matches[:20]]
-    audit_personal_data_access(
+    """SQLite: the look-up's event, the same as PostgreSQL's (``audit.access_event``), appended after the read."""
+    event = access_event(
         actor=actor.user,
         organisation=actor.organisation,
-        target=target,
         reason=reason,
         kind="lookup",
-        data=data,
-        relaxed_durability=getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True),
+        data={"incident": incident.reference, "by": mode},
+        found_ids=[v.pk for v in matches],
+        found_type=Victim._meta.label_lower,
+        other_target=incident,
     )
+    append_records([event])
 
 
 # -- inquiries -------------------------------------------------------------------------------------------------
