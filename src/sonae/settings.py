@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "sonae.core.csp.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sonae.core.security.StaffSessionTimeoutMiddleware",
@@ -152,6 +152,24 @@ MIDDLEWARE = [
     "sonae.core.middleware.ActiveMembershipMiddleware",
     "sonae.core.middleware.RequireMfaMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+
+# The token lane (sonae.api.lane): the API's direct routes, asked with a bearer token and no cookie, run through
+# these only. The others serve browser sessions (session, CSRF, user, messages, htmx, allauth, staff time-out,
+# membership, MFA, lock-out) or static files, and do nothing for such a request. SONAE_TOKEN_LANE=0 turns it off.
+SONAE_TOKEN_LANE = _env_bool("SONAE_TOKEN_LANE", True)
+SONAE_TOKEN_LANE_MIDDLEWARE = [
+    m
+    for m in MIDDLEWARE
+    if m
+    in {
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "sonae.core.csp.CSPMiddleware",
+        "simple_history.middleware.HistoryRequestMiddleware",
+    }
 ]
 
 ROOT_URLCONF = "sonae.urls"
