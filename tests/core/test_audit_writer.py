@@ -179,6 +179,32 @@ def test_the_writer_thread_writes_within_its_interval():
     assert verify_chain().ok
 
 
+def test_events_coming_during_a_write_wait_for_the_next_interval(monkeypatch):
+    """Under steady load the thread writes once an interval, not again as soon as a write ends."""
+    batches = []
+
+    def slow_write(events, **kwargs):
+        batches.append(len(events))
+        time.sleep(0.01)
+
+    monkeypatch.setattr(audit_writer, "write", slow_write)
+    writer = audit_writer.WriteBehind()
+    try:
+        started = time.monotonic()
+        n = 0
+        while time.monotonic() - started < 0.6:
+            n += 1
+            writer.add(_record(n), interval=0.1)
+            time.sleep(0.001)
+    finally:
+        writer.stop()
+
+    assert sum(batches) == n
+    # About one write per 0.1 s (plus the stop's): writing again at once would give one per 10 ms write.
+    assert len(batches) <= 10
+    assert max(batches) > 20
+
+
 def test_write_behind_is_for_postgresql_only(settings):
     from django.db import connection
 

@@ -10,7 +10,7 @@ inserted by one statement, the head moved (``WriteBehind.write``).
 
 What this trades, and what it keeps:
 
-- An event reaches the database within the interval (0.1 s), not before the answer. The audit log page writes
+- An event reaches the database within the interval (0.1 s) and a write, not before the answer. The audit log page writes
   its own process's pending events first. A worker stopped normally (restart, SIGTERM, a timeout's SIGABRT)
   writes what it holds on the way out (``atexit``); a worker killed outright (SIGKILL, the OOM killer) loses the
   events of its last interval. The one-statement append it replaces already accepted the loss of the last
@@ -203,6 +203,11 @@ class WriteBehind:
                     if not self._write_some():
                         _close_own_connection()
                         time.sleep(RETRY_SECONDS)
+                    elif self.pending() < MAX_BATCH:
+                        # The events that came during the write wait for the next interval's write: writing them
+                        # at once would keep the thread writing a few events at a time (measured: 5 a write, at
+                        # three times the CPU per event of a 0.1 s batch).
+                        break
         finally:
             _close_own_connection()
 
