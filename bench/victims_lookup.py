@@ -3,8 +3,11 @@
     .venv/bin/python bench/victims_lookup.py [--requests 6000] [--rounds 6] [--workers N]
 
 Set-up (not timed): a case with 1,000,000 victims (imported once with ``sonae victims import`` and kept in the
-benchmark database), an API token of its provider. Server: gunicorn (sync workers, 2 × cores + 1 unless
-``--workers``) on 127.0.0.1 with the project's settings plus a trivial JSON view (``victims/bench_settings.py``).
+benchmark database), an API token of its provider. Server: gunicorn (sync workers, cores + 1 unless ``--workers``)
+on 127.0.0.1 with the project's settings plus a trivial JSON view (``victims/bench_settings.py``). Cores + 1, not
+gunicorn's starting point of 2 × cores + 1: both views are CPU-bound, and on 2 cores 3 workers served both more
+than 5 did (each look-up's worker also wakes a PostgreSQL backend; fewer processes switch less). Measured in
+session 11, bench/README.md; ``--workers 5`` runs the former setting.
 Client: asyncio in this process, one connection per request, a fixed number of requests per client (bounded).
 At 16 clients the trivial view and the look-up take turns in ``--rounds`` slices (1,000 requests each by
 default), so that a drift in the machine's speed during the run weighs on both alike.
@@ -220,7 +223,7 @@ def main() -> None:
         default=6,
         help="the 16-client runs of both views in this many alternating slices",
     )
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument(
         "--cache",
         choices=["redis", "database"],
