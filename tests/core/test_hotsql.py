@@ -144,3 +144,13 @@ def test_prepared_statements_outlive_a_rolled_back_transaction():
             raise RuntimeError("roll back")
 
     assert hotsql.fetch(select, [9004]) == [(0,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_its_statements_again():
+    sql = "SELECT count(*) FROM core_auditchainhead WHERE id = %s"
+    first = hotsql.fetch(sql, [9005])
+
+    connection.close()
+
+    assert hotsql.fetch(sql, [9005]) == first == [(0,)]

@@ -23,9 +23,7 @@ keep prepared statements; Sonae's deployment connects to PostgreSQL directly (do
 from __future__ import annotations
 
 import re
-import threading
 import uuid
-import weakref
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -46,7 +44,9 @@ def fetch(sql: str, params: Sequence | Mapping) -> list[tuple]:
             return cursor.fetchall() if cursor.description else []
     if db.connection is None:
         db.ensure_connection()
-    session = _Session.of(db.connection)
+    session = getattr(db, "_sonae_hotsql", None)
+    if session is None or session.conn is not db.connection:  # (a new connection: nothing prepared on it)
+        session = db._sonae_hotsql = _Session(db.connection)
     with db.wrap_database_errors:
         return session.fetch(sql, params)
 
@@ -76,7 +76,7 @@ class _Statement:
         return [params[name] for name in self.names]
 
 
-_statements: dict[str, _Statement] = {}
+_statements: dict[str, _Statement] = {}  # by the caller's SQL (a few fixed statements)
 
 
 def _param(value) -> tuple[int, bytes | None]:
@@ -103,10 +103,8 @@ def _param(value) -> tuple[int, bytes | None]:
 
 
 class _Session:
-    """What ``fetch`` keeps per psycopg connection: the statements prepared on it and its row loaders."""
-
-    _sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-    _sessions_lock = threading.Lock()
+    """What ``fetch`` keeps per psycopg connection, on Django's connection object (one per thread): the statements
+    prepared on it and its row loaders."""
 
     def __init__(self, conn):
         from psycopg.adapt import Transformer
@@ -114,14 +112,6 @@ class _Session:
         self.conn = conn
         self.names: dict[tuple[str, tuple[int, ...]], bytes] = {}
         self.loader = Transformer(conn)
-
-    @classmethod
-    def of(cls, conn) -> _Session:
-        session = cls._sessions.get(conn)
-        if session is None:
-            with cls._sessions_lock:
-                session = cls._sessions.setdefault(conn, cls(conn))
-        return session
 
     def fetch(self, sql: str, params: Sequence | Mapping) -> list[tuple]:
         import psycopg
