@@ -116,6 +116,7 @@ def test_throttled_token_lookups_answer_429_with_retry_after(
     response = client.post(_url(incident), GOOD, content_type="application/json", HTTP_AUTHORIZATION=bearer)
 
     assert response.status_code == 429 and response.json()["code"] == "throttled"
+    assert 1 <= int(response["Retry-After"]) <= 60
 
 
 def test_a_session_request_goes_to_ninja_and_its_csrf_check(world, incident, imported):

@@ -114,6 +114,28 @@ def test_the_api_answers_503_when_events_cannot_be_written(
         assert response.status_code == 200
 
 
+def test_the_lookup_page_answers_503_with_the_reason_when_events_cannot_be_written(
+    world, incident, imported, writer, monkeypatch, client_for
+):
+    imported()
+    monkeypatch.setattr(audit_writer, "write", _refuse)
+    writer.add(_event_of_another_lookup(world), interval=0.1)
+    writer.flush()
+    monkeypatch.setattr(audit_writer, "MAX_BEHIND_SECONDS", -1.0)
+
+    response = client_for("provider").post(
+        f"/victims/{incident.reference}/lookup/",
+        {"mode": "patient_id", "patient_id": "P0001", "reason": "電話照会"},
+    )
+
+    if WRITES_BEHIND:
+        assert response.status_code == 503 and response["Retry-After"] == "5"
+        assert "監査ログを記録できないため" in response.content.decode()
+        assert response.context["answers"] is None
+    else:
+        assert response.status_code == 200 and len(response.context["answers"]) == 1
+
+
 def test_the_audit_log_page_shows_events_still_pending(world, incident, imported, writer, client):
     imported()
     _lookup(world, incident, mode="patient_id", patient_id="P0002", reason="折り返し確認の電話")

@@ -61,13 +61,18 @@ def urls(prefix: str) -> list:
     return [django_path(prefix + route.path, route.view) for route in _routes]
 
 
+def has_bearer(meta) -> bool:
+    """Whether a request's ``Authorization`` (its WSGI environ or ``request.META``) is ``Bearer …``."""
+    scheme, _, _ = meta.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return scheme.lower() == "bearer"
+
+
 def _token_only(request: HttpRequest, method: str) -> bool:
     """A request the direct view serves: the operation's method, a bearer token and no session (Ninja tries the
     token first and the session only when the token fails: without a session cookie that is a 401 either way)."""
     if request.method != method:
         return False
-    scheme, _, _ = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return scheme.lower() == "bearer" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    return has_bearer(request.META) and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _other_auth(request: HttpRequest, operation):

@@ -33,6 +33,8 @@ from django.urls import URLResolver, get_resolver
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern
 
+from .direct import has_bearer
+
 
 class LaneHandler(WSGIHandler):
     """Django's WSGI handler with ``settings.SONAE_TOKEN_LANE_MIDDLEWARE`` instead of ``settings.MIDDLEWARE``."""
@@ -63,7 +65,7 @@ class TokenLane:
 
     def takes(self, environ) -> bool:
         """Whether the request goes to the lane."""
-        if environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION", "")[:7].lower() != "bearer ":
+        if environ.get("HTTP_COOKIE") or not has_bearer(environ):
             return False
         try:
             self._direct.resolve(get_path_info(environ))

@@ -89,7 +89,7 @@ def envelope(request, status: int, code: str, message: str, **extra):
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
     response = envelope(request, exc.status, exc.code, exc.message, field=exc.field)
-    if isinstance(exc, ServiceUnavailable):
+    if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
     return response
 

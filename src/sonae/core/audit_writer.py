@@ -114,27 +114,14 @@ def write(events: list, *, relaxed: bool = True) -> None:
 
 
 def _insert(events: list, chain: int, head: int, previous: str) -> None:
-    from .audit import _iso, compute_hash
+    from .audit import _RECORD_FIELDS, _iso, compute_hash
 
     values = []
     for event in events:
         event.prev_hash = previous
         event.hash = previous = compute_hash(previous, event)
-        values.append(
-            {
-                "at": _iso(event.at),
-                "actor_id": event.actor_id,
-                "actor_label": event.actor_label,
-                "organisation_id": event.organisation_id,
-                "action": event.action,
-                "target_type": event.target_type,
-                "target_id": event.target_id,
-                "reason": event.reason,
-                "data": event.data,
-                "prev_hash": event.prev_hash,
-                "hash": event.hash,
-            }
-        )
+        row = {name: getattr(event, name) for name in _RECORD_FIELDS}
+        values.append(row | {"at": _iso(event.at), "prev_hash": event.prev_hash, "hash": event.hash})
     params = {"chain": chain, "head": head, "last_hash": previous, "events": json.dumps(values)}
     hotsql.fetch(_INSERT_SQL, params)
 

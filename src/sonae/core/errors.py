@@ -14,12 +14,22 @@ class DomainError(Exception):
     code = "domain_error"
     status = 400
     default_message = "操作を完了できませんでした。"
+    retry_after: int | None = None  # seconds until a retry may succeed (the API's Retry-After header)
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        retry_after: int | None = None,
+    ):
         self.message = message or self.default_message
         if code:
             self.code = code
         self.field = field
+        if retry_after is not None:
+            self.retry_after = retry_after
         super().__init__(self.message)
 
     def as_dict(self) -> dict:

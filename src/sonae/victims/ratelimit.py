@@ -32,7 +32,7 @@ def check_lookup(who: str) -> None:
     """One call-centre look-up by ``who`` (a user or a token); Throttled when over ``SONAE_RATE_LIMITS["lookup"]``."""
     wait = hit_named("lookup", who)
     if wait is not None:
-        raise Throttled(_message(wait))
+        raise Throttled(_message(wait), retry_after=wait)
 
 
 def check_self_service(case_id: int, client: str) -> None:
@@ -43,4 +43,4 @@ def check_self_service(case_id: int, client: str) -> None:
         limit, window = getattr(settings, "SONAE_VICTIMS_SELF_SERVICE_CASE_RATE", None) or DEFAULT_CASE_LIMIT
         wait = hit(f"victims.self_service:{case_id}", limit, window)
     if wait is not None:
-        raise Throttled(_message(wait))
+        raise Throttled(_message(wait), retry_after=wait)

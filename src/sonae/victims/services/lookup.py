@@ -301,12 +301,12 @@ def victim_lookup(
 
     by_code = mode == "code"
     if connection.vendor == "postgresql":
-        # One statement: the candidates and the audit event that records them (``fetch_with_access_event``).
+        # The candidates and the audit event that records them (written behind, or in the same statement).
         candidates = _audited_candidates(actor, incident, mode, reason, key, by_code)
         return [_answer(v) for v in candidates if matches(v)]
     candidates = _candidates(incident.pk, key) if by_code else _bucket_candidates(incident.pk, key)
     found = [v for v in candidates if matches(v)]
-    _audit_lookup(actor, incident, mode, reason, found)
+    append_records([_lookup_event(actor, incident, mode, reason, found)])  # (SQLite: after the read)
     return [_answer(v) for v in found]
 
 
@@ -328,21 +328,10 @@ def _audited_candidates(
             "status": committed,
             "wanted": key.to_bytes(8),
         }
-    data = {"incident": incident.reference, "by": mode}
     interval = audit_writer.interval_seconds()
     if interval:  # the event written behind (``core.audit_writer``)
         candidates = _victims_of(hotsql.fetch(sql, params))
-        event = access_event(
-            actor=actor.user,
-            organisation=actor.organisation,
-            reason=reason,
-            kind="lookup",
-            data=data,
-            found_ids=[c.id for c in candidates],
-            found_type=Victim._meta.label_lower,
-            other_target=incident,
-        )
-        audit_writer.writer().add(event, interval)
+        audit_writer.writer().add(_lookup_event(actor, incident, mode, reason, candidates), interval)
         return candidates
     rows = fetch_with_access_event(
         sql,
@@ -351,7 +340,7 @@ def _audited_candidates(
         organisation=actor.organisation,
         reason=reason,
         kind="lookup",
-        data=data,
+        data={"incident": incident.reference, "by": mode},
         found_type=Victim._meta.label_lower,
         other_target=incident,
         relaxed_durability=getattr(settings, "SONAE_VICTIMS_LOOKUP_ASYNC_COMMIT", True),
@@ -359,19 +348,19 @@ def _audited_candidates(
     return _victims_of(rows)
 
 
-def _audit_lookup(actor: Actor, incident, mode: str, reason: str, matches: list[Victim]) -> None:
-    """SQLite: the look-up's event, the same as PostgreSQL's (``audit.access_event``), appended after the read."""
-    event = access_event(
+def _lookup_event(actor: Actor, incident, mode: str, reason: str, read: list):
+    """The look-up's audit event (``audit.access_event``: the same fields as ``fetch_with_access_event``'s) for
+    the persons ``read``, not yet written."""
+    return access_event(
         actor=actor.user,
         organisation=actor.organisation,
         reason=reason,
         kind="lookup",
         data={"incident": incident.reference, "by": mode},
-        found_ids=[v.pk for v in matches],
+        found_ids=[v.pk for v in read],
         found_type=Victim._meta.label_lower,
         other_target=incident,
     )
-    append_records([event])
 
 
 # -- inquiries -------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ def lookup(request, reference: str):
     selectors.require_personal(actor, incident, case, "victims.lookup")
     form = LookupForm(request.POST or None)
     answers = None
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             answers = lookup_services.victim_lookup(
@@ -31,6 +32,9 @@ def lookup(request, reference: str):
             )
         except errors.InvalidInput as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except errors.ServiceUnavailable as exc:  # the audit log cannot be written: nothing is answered
+            form.add_error(None, exc.message)
+            retry_after = exc.retry_after
     context = page_context(request, actor, incident, case, "lookup")
     context.update(
         form=form,
@@ -39,6 +43,10 @@ def lookup(request, reference: str):
             initial={"victim_id": answers[0].victim_id if answers and len(answers) == 1 else ""}
         ),
     )
+    if retry_after is not None:
+        response = render(request, "victims/lookup.html", context, status=503)
+        response["Retry-After"] = str(retry_after)
+        return response
     return render(request, "victims/lookup.html", context, status=400 if form.errors else 200)
 
 
